@@ -1,0 +1,15 @@
+//! The WIT-free core: sockets on socket2 and tokio, Unix path confinement,
+//! readiness and name lookups. The WIT adapters in `crate::host` translate
+//! to and from these types.
+
+pub mod address;
+mod error;
+pub mod poll;
+pub mod resolve;
+pub mod socket;
+pub mod sockopt;
+pub mod unix_path;
+
+pub use address::SockAddress;
+pub use error::SocketError;
+pub use socket::{Family, HostSocket, SockType};

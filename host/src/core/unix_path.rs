@@ -1,0 +1,130 @@
+//! Confinement of Unix socket paths to granted directories.
+//!
+//! A guest path is never handed to `bind(2)` or `connect(2)` as a string the
+//! kernel would resolve from the root. Instead the path is resolved with
+//! `openat2(2)` and `RESOLVE_BENEATH` relative to the granted directory's
+//! handle, so `..`, absolute symlinks and symlinks swapped in between check
+//! and use cannot leave the directory. The socket call then names the
+//! resolved file through `/proc/self/fd/N`.
+
+use std::ffi::CString;
+use std::io;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Component, Path};
+
+use socket2::SockAddr;
+
+use crate::core::SocketError;
+use crate::policy::Policy;
+
+/// Paths the host builds to name a confined file; the kernel reports them
+/// back as socket names, and they mean nothing to a guest.
+pub const PROC_FD_PREFIX: &str = "/proc/self/fd/";
+
+/// The longest Unix socket path Linux accepts (`sizeof(sun_path)`).
+const SUN_PATH_MAX: usize = 108;
+
+/// Open a directory to be granted, as an `O_PATH` handle.
+pub fn open_dir(path: &Path) -> io::Result<OwnedFd> {
+    let path = CString::new(path.as_os_str().as_bytes())?;
+    // SAFETY: `path` is a valid NUL-terminated string; the returned fd is
+    // owned by nobody else.
+    let fd = unsafe { libc::open(path.as_ptr(), libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `fd` was just opened and is owned here.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// A Unix socket address confined to a granted directory, ready for `bind`
+/// or `connect`. The handle that anchors it must live until the call is made.
+pub struct ConfinedAddr {
+    _anchor: OwnedFd,
+    /// The address to pass to the socket call.
+    pub sockaddr: SockAddr,
+}
+
+/// Resolve a guest path for `bind`: its parent directory must lie beneath a
+/// granted directory; the last component is created by `bind`, which never
+/// follows a symlink there.
+pub fn for_bind(policy: &Policy, guest_path: &str) -> Result<ConfinedAddr, SocketError> {
+    validate(guest_path)?;
+    let (grant, rest) = policy.unix_grant_for(guest_path)?;
+    let Some(Component::Normal(name)) = rest.components().next_back() else {
+        return Err(SocketError::errno(libc::EADDRINUSE));
+    };
+    let parent = rest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let anchor = open_beneath(grant.dir.as_fd(), parent, libc::O_DIRECTORY, guest_path)?;
+    let mut proc_path = format!("{PROC_FD_PREFIX}{}/", anchor.as_raw_fd()).into_bytes();
+    proc_path.extend_from_slice(name.as_bytes());
+    let sockaddr = sockaddr_for(&proc_path)?;
+    Ok(ConfinedAddr { _anchor: anchor, sockaddr })
+}
+
+/// Resolve a guest path for `connect` or `send-to`: the whole path, symlinks
+/// included, must resolve beneath a granted directory.
+pub fn for_connect(policy: &Policy, guest_path: &str) -> Result<ConfinedAddr, SocketError> {
+    validate(guest_path)?;
+    let (grant, rest) = policy.unix_grant_for(guest_path)?;
+    let target = if rest.as_os_str().is_empty() { Path::new(".") } else { rest.as_path() };
+    let anchor = open_beneath(grant.dir.as_fd(), target, 0, guest_path)?;
+    let sockaddr = sockaddr_for(format!("{PROC_FD_PREFIX}{}", anchor.as_raw_fd()).as_bytes())?;
+    Ok(ConfinedAddr { _anchor: anchor, sockaddr })
+}
+
+/// Reject what Linux rejects before any resolution.
+fn validate(guest_path: &str) -> Result<(), SocketError> {
+    if guest_path.is_empty() {
+        return Err(SocketError::errno(libc::ENOENT));
+    }
+    if guest_path.contains('\0') {
+        return Err(SocketError::with_message(libc::EINVAL, "Unix socket path contains a NUL byte"));
+    }
+    if guest_path.len() > SUN_PATH_MAX {
+        return Err(SocketError::with_message(libc::EINVAL, "AF_UNIX path too long"));
+    }
+    Ok(())
+}
+
+fn sockaddr_for(path: &[u8]) -> Result<SockAddr, SocketError> {
+    SockAddr::unix(std::ffi::OsStr::from_bytes(path))
+        .map_err(|_| SocketError::with_message(libc::ENAMETOOLONG, "Unix socket path too long once confined"))
+}
+
+/// `openat2(dir, path, O_PATH | flags, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS)`.
+/// Escaping the directory (`EXDEV`) is a policy denial.
+fn open_beneath(dir: BorrowedFd<'_>, path: &Path, flags: i32, guest_path: &str) -> Result<OwnedFd, SocketError> {
+    let c_path = CString::new(path.as_os_str().as_bytes()).map_err(|_| SocketError::errno(libc::EINVAL))?;
+    let mut how = zeroed_open_how();
+    how.flags = (libc::O_PATH | libc::O_CLOEXEC | flags) as u64;
+    how.resolve = libc::RESOLVE_BENEATH | libc::RESOLVE_NO_MAGICLINKS;
+    // SAFETY: the arguments are a valid directory fd, a NUL-terminated path
+    // and a properly sized `open_how`, as openat2(2) requires.
+    let fd = unsafe {
+        libc::syscall(
+            libc::SYS_openat2,
+            dir.as_raw_fd(),
+            c_path.as_ptr(),
+            &how as *const libc::open_how,
+            std::mem::size_of::<libc::open_how>(),
+        )
+    };
+    if fd < 0 {
+        let error = io::Error::last_os_error();
+        return Err(match error.raw_os_error() {
+            Some(libc::EXDEV) => SocketError::denied(format!(
+                "Unix socket path `{guest_path}` resolves outside its granted directory"
+            )),
+            _ => error.into(),
+        });
+    }
+    // SAFETY: openat2 returned a new fd that nobody else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) })
+}
+
+fn zeroed_open_how() -> libc::open_how {
+    // SAFETY: `open_how` is a plain C struct of integers; all zeroes is valid.
+    unsafe { std::mem::zeroed() }
+}

@@ -1,0 +1,194 @@
+//! `wasock:sockets/socket`: the `socket` resource, `create-socket` and `poll`.
+
+use wasmtime::component::Resource;
+
+use crate::bindings::socket::{self, OptionName, SocketOption};
+use crate::bindings::types::{
+    AddressFamily, Duration, MessageFlags, PollEvents, Protocol, ShutdownHow, SocketAddress, SocketType,
+};
+use crate::core::poll::{self, PollTarget};
+use crate::core::{HostSocket, SocketError};
+use crate::ctx::SocketsCtxView;
+use crate::host::convert::{duration, msg_flags, nanos, poll_bits, poll_events};
+use crate::host::options;
+
+type Result<T> = std::result::Result<T, SocketError>;
+
+impl SocketsCtxView<'_> {
+    /// Fail with `EMFILE` when the guest holds its quota of sockets.
+    fn reserve_socket(&self) -> Result<()> {
+        if self.ctx.open_sockets >= self.ctx.limits.max_sockets {
+            return Err(SocketError::with_message(
+                libc::EMFILE,
+                format!("the guest's limit of {} open sockets is reached", self.ctx.limits.max_sockets),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Put a new socket in the table and count it.
+    fn adopt(&mut self, socket: HostSocket) -> Result<Resource<HostSocket>> {
+        let resource = self.table.push(socket)?;
+        self.ctx.open_sockets += 1;
+        Ok(resource)
+    }
+
+    /// Clamp a requested length to the per-call byte limit.
+    fn clamp(&self, len: u64) -> usize {
+        usize::try_from(len).unwrap_or(usize::MAX).min(self.ctx.limits.max_bytes_per_call)
+    }
+}
+
+impl socket::Host for SocketsCtxView<'_> {
+    async fn create_socket(
+        &mut self,
+        family: AddressFamily,
+        sock_type: SocketType,
+        protocol: Protocol,
+    ) -> Result<Resource<HostSocket>> {
+        self.reserve_socket()?;
+        if sock_type == SocketType::Raw {
+            return Err(SocketError::denied("raw sockets are not granted by the policy"));
+        }
+        let socket = HostSocket::new(family.into(), sock_type.into(), protocol)?;
+        self.adopt(socket)
+    }
+
+    async fn poll(
+        &mut self,
+        targets: Vec<(Resource<HostSocket>, PollEvents)>,
+        timeout: Option<Duration>,
+    ) -> Result<Vec<(u32, PollEvents)>> {
+        if targets.len() > self.ctx.limits.max_poll_targets {
+            return Err(SocketError::with_message(
+                libc::EINVAL,
+                format!("poll of {} sockets exceeds the guest's limit of {}", targets.len(), self.ctx.limits.max_poll_targets),
+            ));
+        }
+        let targets = targets
+            .iter()
+            .map(|(socket, events)| Ok(PollTarget { fd: self.table.get(socket)?.raw_fd(), events: poll_bits(*events) }))
+            .collect::<Result<Vec<_>>>()?;
+        let ready = poll::poll(&targets, timeout.map(duration)).await?;
+        Ok(ready.into_iter().map(|(index, revents)| (index, poll_events(revents))).collect())
+    }
+}
+
+impl socket::HostSocket for SocketsCtxView<'_> {
+    async fn family(&mut self, this: Resource<HostSocket>) -> wasmtime::Result<AddressFamily> {
+        Ok(self.table.get(&this)?.family().into())
+    }
+
+    async fn type_(&mut self, this: Resource<HostSocket>) -> wasmtime::Result<SocketType> {
+        Ok(self.table.get(&this)?.sock_type().into())
+    }
+
+    async fn protocol(&mut self, this: Resource<HostSocket>) -> wasmtime::Result<Protocol> {
+        Ok(self.table.get(&this)?.protocol())
+    }
+
+    async fn bind(&mut self, this: Resource<HostSocket>, address: SocketAddress) -> Result<()> {
+        let socket = self.table.get_mut(&this)?;
+        socket.bind(&self.ctx.policy, &address.into())
+    }
+
+    async fn listen(&mut self, this: Resource<HostSocket>, backlog: u32) -> Result<()> {
+        let socket = self.table.get_mut(&this)?;
+        socket.listen(&self.ctx.policy, backlog)
+    }
+
+    async fn accept(&mut self, this: Resource<HostSocket>) -> Result<(Resource<HostSocket>, SocketAddress)> {
+        self.reserve_socket()?;
+        let (accepted, peer) = self.table.get_mut(&this)?.accept().await?;
+        Ok((self.adopt(accepted)?, peer.into()))
+    }
+
+    async fn connect(&mut self, this: Resource<HostSocket>, address: SocketAddress) -> Result<()> {
+        let socket = self.table.get_mut(&this)?;
+        socket.connect(&self.ctx.policy, &address.into()).await
+    }
+
+    async fn send(&mut self, this: Resource<HostSocket>, data: Vec<u8>, flags: MessageFlags) -> Result<u64> {
+        let len = data.len().min(self.ctx.limits.max_bytes_per_call);
+        let socket = self.table.get_mut(&this)?;
+        Ok(socket.send(&data[..len], msg_flags(flags)).await? as u64)
+    }
+
+    async fn send_all(&mut self, this: Resource<HostSocket>, data: Vec<u8>, flags: MessageFlags) -> Result<()> {
+        self.table.get_mut(&this)?.send_all(&data, msg_flags(flags)).await
+    }
+
+    async fn send_to(
+        &mut self,
+        this: Resource<HostSocket>,
+        data: Vec<u8>,
+        flags: MessageFlags,
+        address: SocketAddress,
+    ) -> Result<u64> {
+        let socket = self.table.get_mut(&this)?;
+        let sent = socket.send_to(&self.ctx.policy, &data, msg_flags(flags), &address.into()).await?;
+        Ok(sent as u64)
+    }
+
+    async fn recv(&mut self, this: Resource<HostSocket>, max_len: u64, flags: MessageFlags) -> Result<Vec<u8>> {
+        let max_len = self.clamp(max_len);
+        self.table.get_mut(&this)?.recv(max_len, msg_flags(flags)).await
+    }
+
+    async fn recv_from(
+        &mut self,
+        this: Resource<HostSocket>,
+        max_len: u64,
+        flags: MessageFlags,
+    ) -> Result<(Vec<u8>, SocketAddress)> {
+        let max_len = self.clamp(max_len);
+        let (data, from) = self.table.get_mut(&this)?.recv_from(max_len, msg_flags(flags)).await?;
+        Ok((data, from.into()))
+    }
+
+    async fn shutdown(&mut self, this: Resource<HostSocket>, how: ShutdownHow) -> Result<()> {
+        self.table.get(&this)?.shutdown(how.into())
+    }
+
+    async fn close(&mut self, this: Resource<HostSocket>) -> Result<()> {
+        let socket = self.table.get_mut(&this)?;
+        if socket.raw_fd().is_some() {
+            socket.close();
+            self.ctx.open_sockets -= 1;
+        }
+        Ok(())
+    }
+
+    async fn local_address(&mut self, this: Resource<HostSocket>) -> Result<SocketAddress> {
+        Ok(self.table.get(&this)?.local_address()?.into())
+    }
+
+    async fn remote_address(&mut self, this: Resource<HostSocket>) -> Result<SocketAddress> {
+        Ok(self.table.get(&this)?.remote_address()?.into())
+    }
+
+    async fn set_timeout(&mut self, this: Resource<HostSocket>, timeout: Option<Duration>) -> wasmtime::Result<()> {
+        self.table.get_mut(&this)?.set_timeout(timeout.map(duration));
+        Ok(())
+    }
+
+    async fn timeout(&mut self, this: Resource<HostSocket>) -> wasmtime::Result<Option<Duration>> {
+        Ok(self.table.get(&this)?.timeout().map(nanos))
+    }
+
+    async fn set_option(&mut self, this: Resource<HostSocket>, value: SocketOption) -> Result<()> {
+        options::set(self.table.get(&this)?, value)
+    }
+
+    async fn get_option(&mut self, this: Resource<HostSocket>, name: OptionName) -> Result<SocketOption> {
+        options::get(self.table.get(&this)?, name)
+    }
+
+    async fn drop(&mut self, this: Resource<HostSocket>) -> wasmtime::Result<()> {
+        let socket = self.table.delete(this)?;
+        if socket.raw_fd().is_some() {
+            self.ctx.open_sockets -= 1;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,212 @@
+//! Running a guest component: the engine and linker (WASI plus wasock), a
+//! cache of compiled components, and one store per guest.
+
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+use wasmtime::component::{Component, Linker, ResourceTable};
+use wasmtime::error::Context;
+use wasmtime::{Config, Engine, Result, Store};
+use wasmtime_wasi::p2::bindings::Command;
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+use wasmtime_wasi::{FsPerms, I32Exit, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+
+use crate::ctx::{Limits, SocketsCtx, SocketsCtxView, SocketsView};
+use crate::policy::Policy;
+
+/// The store data of a guest run by [`Runner`].
+pub struct GuestState {
+    wasi: WasiCtx,
+    sockets: SocketsCtx,
+    table: ResourceTable,
+}
+
+impl WasiView for GuestState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+    }
+}
+
+impl SocketsView for GuestState {
+    fn sockets(&mut self) -> SocketsCtxView<'_> {
+        SocketsCtxView { ctx: &mut self.sockets, table: &mut self.table }
+    }
+}
+
+/// Where a guest's standard output or error goes.
+#[derive(Clone, Default)]
+pub enum Output {
+    /// The host process's own stream.
+    #[default]
+    Inherit,
+    /// A pipe the embedder reads, e.g. a test.
+    Capture(MemoryOutputPipe),
+}
+
+/// A host directory preopened for the guest's WASI file system.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Preopen {
+    /// The directory on the host.
+    pub host: PathBuf,
+    /// The name the guest sees.
+    pub guest: String,
+}
+
+impl std::str::FromStr for Preopen {
+    type Err = std::convert::Infallible;
+
+    /// `HOST_DIR` or `HOST_DIR::GUEST_DIR`, as `wasmtime run --dir`.
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let (host, guest) = text.split_once("::").unwrap_or((text, text));
+        Ok(Preopen { host: host.into(), guest: guest.into() })
+    }
+}
+
+/// Everything one guest run needs besides the component.
+#[derive(Clone, Default)]
+pub struct GuestConfig {
+    /// `argv`, including the program name.
+    pub args: Vec<String>,
+    /// Environment variables.
+    pub env: Vec<(String, String)>,
+    /// Preopened directories.
+    pub preopens: Vec<Preopen>,
+    /// The sockets policy.
+    pub policy: Policy,
+    /// The sockets limits.
+    pub limits: Limits,
+    /// Standard output.
+    pub stdout: Output,
+    /// Standard error.
+    pub stderr: Output,
+    /// Whether the guest reads the host's standard input.
+    pub inherit_stdin: bool,
+}
+
+/// Compiles, caches and runs guest components.
+pub struct Runner {
+    engine: Engine,
+    linker: Linker<GuestState>,
+    cache_dir: Option<PathBuf>,
+}
+
+impl Runner {
+    /// A runner whose compiled components are cached in `cache_dir` (none:
+    /// compile every time).
+    pub fn new(cache_dir: Option<PathBuf>) -> Result<Runner> {
+        let engine = Engine::new(&Config::new())?;
+        let mut linker = Linker::new(&engine);
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+        crate::add_to_linker(&mut linker)?;
+        Ok(Runner { engine, linker, cache_dir })
+    }
+
+    /// The default cache directory: `$WASOCK_CACHE_DIR`, else
+    /// `$XDG_CACHE_HOME/wasock`, else `$HOME/.cache/wasock`.
+    pub fn default_cache_dir() -> Option<PathBuf> {
+        let var = |name| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+        var("WASOCK_CACHE_DIR")
+            .or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("wasock")))
+            .or_else(|| var("HOME").map(|d| d.join(".cache").join("wasock")))
+    }
+
+    /// The engine.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Load a component, from the cache when it was compiled before.
+    pub fn load(&self, path: &Path) -> Result<Component> {
+        let wasm = std::fs::read(path).map_err(|e| wasmtime::format_err!("cannot read `{}`: {e}", path.display()))?;
+        let Some(cache_dir) = &self.cache_dir else {
+            return Component::new(&self.engine, &wasm).with_context(|| format!("cannot compile `{}`", path.display()));
+        };
+        let cached = cache_dir.join(self.cache_key(&wasm));
+        if cached.exists() {
+            // SAFETY: the file was written by `Component::serialize` of this
+            // program into the user's own cache directory, and its name pins
+            // the input and the engine configuration.
+            match unsafe { Component::deserialize_file(&self.engine, &cached) } {
+                Ok(component) => return Ok(component),
+                Err(error) => tracing::debug!("recompiling: cached `{}` unusable: {error}", cached.display()),
+            }
+        }
+        let component =
+            Component::new(&self.engine, &wasm).with_context(|| format!("cannot compile `{}`", path.display()))?;
+        if let Err(error) = store_atomically(&cached, &component.serialize()?) {
+            tracing::debug!("cannot cache `{}`: {error}", cached.display());
+        }
+        Ok(component)
+    }
+
+    /// The cache file name: a digest of the component and of the engine's
+    /// compatibility hash.
+    fn cache_key(&self, wasm: &[u8]) -> String {
+        let mut engine_hash = std::collections::hash_map::DefaultHasher::new();
+        self.engine.precompile_compatibility_hash().hash(&mut engine_hash);
+        let digest = Sha256::new().chain_update(wasm).chain_update(engine_hash.finish().to_le_bytes()).finalize();
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        format!("{hex}.cwasm")
+    }
+
+    /// Instantiate and run a guest's `wasi:cli/run`; return its exit code.
+    /// A trap is an error.
+    pub async fn run(&self, component: &Component, config: GuestConfig) -> Result<i32> {
+        let mut store = Store::new(&self.engine, guest_state(config)?);
+        let command = Command::instantiate_async(&mut store, component, &self.linker).await?;
+        match command.wasi_cli_run().call_run(&mut store).await {
+            Ok(Ok(())) => Ok(0),
+            Ok(Err(())) => Ok(1),
+            Err(error) => match error.downcast_ref::<I32Exit>() {
+                Some(exit) => Ok(exit.0),
+                None => Err(error),
+            },
+        }
+    }
+}
+
+/// The store data for one guest.
+fn guest_state(config: GuestConfig) -> Result<GuestState> {
+    let mut wasi = WasiCtxBuilder::new();
+    wasi.args(&config.args).envs(&config.env);
+    if config.inherit_stdin {
+        wasi.inherit_stdin();
+    }
+    match config.stdout {
+        Output::Inherit => wasi.inherit_stdout(),
+        Output::Capture(pipe) => wasi.stdout(pipe),
+    };
+    match config.stderr {
+        Output::Inherit => wasi.inherit_stderr(),
+        Output::Capture(pipe) => wasi.stderr(pipe),
+    };
+    for dir in &config.preopens {
+        wasi.preopened_dir(&dir.host, &dir.guest, FsPerms::ReadWrite)
+            .with_context(|| format!("cannot preopen `{}`", dir.host.display()))?;
+    }
+    Ok(GuestState {
+        wasi: wasi.build(),
+        sockets: SocketsCtx::new(config.policy).with_limits(config.limits),
+        table: ResourceTable::new(),
+    })
+}
+
+/// Write `bytes` to `path` through a temporary file and a rename, so that
+/// concurrent runs never see half a file.
+fn store_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let temporary = dir.join(format!(".{}.{}.tmp", std::process::id(), rand_suffix()));
+    std::fs::write(&temporary, bytes)?;
+    std::fs::rename(&temporary, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temporary);
+    })
+}
+
+/// A suffix that differs between threads and calls of one process.
+fn rand_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    COUNTER.fetch_add(1, Ordering::Relaxed)
+}
