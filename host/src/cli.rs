@@ -88,7 +88,11 @@ pub struct RunArgs {
     pub wasm: PathBuf,
 
     /// Arguments passed to the guest.
-    #[arg(value_name = "ARGS", trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(
+        value_name = "ARGS",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
     pub args: Vec<String>,
 }
 
@@ -130,16 +134,25 @@ pub fn main(cli: Cli) -> Result<i32> {
     let policy = run.policy()?;
     let runner = Runner::new(run.cache_dir())?;
     let component = runner.load(&run.wasm)?;
-    let program = run.wasm.file_name().map_or_else(|| run.wasm.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let program = run.wasm.file_name().map_or_else(
+        || run.wasm.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let config = GuestConfig {
-        args: std::iter::once(program).chain(run.args.iter().cloned()).collect(),
+        args: std::iter::once(program)
+            .chain(run.args.iter().cloned())
+            .collect(),
         env: run.env.clone(),
         preopens: run.dir.clone(),
         policy,
         inherit_stdin: true,
         ..GuestConfig::default()
     };
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let code = runtime.block_on(runner.run(&component, config)).map_err(anyhow::Error::from);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let code = runtime
+        .block_on(runner.run(&component, config))
+        .map_err(anyhow::Error::from);
     code.with_context(|| format!("guest `{}` failed", run.wasm.display()))
 }

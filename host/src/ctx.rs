@@ -20,7 +20,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_sockets: 1024, max_bytes_per_call: 1 << 20, max_poll_targets: 65536 }
+        Limits {
+            max_sockets: 1024,
+            max_bytes_per_call: 1 << 20,
+            max_poll_targets: 65536,
+        }
     }
 }
 
@@ -37,7 +41,11 @@ pub struct SocketsCtx {
 impl SocketsCtx {
     /// A context with `policy` and default limits.
     pub fn new(policy: Policy) -> Self {
-        SocketsCtx { policy, limits: Limits::default(), open_sockets: 0 }
+        SocketsCtx {
+            policy,
+            limits: Limits::default(),
+            open_sockets: 0,
+        }
     }
 
     /// Replace the limits.

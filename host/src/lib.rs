@@ -28,7 +28,10 @@
 //! ```
 #![deny(missing_docs)]
 
-#[allow(missing_docs, reason = "generated from the WIT, whose doc comments it carries")]
+#[allow(
+    missing_docs,
+    reason = "generated from the WIT, whose doc comments it carries"
+)]
 pub mod bindings;
 pub mod cli;
 pub mod core;
@@ -37,5 +40,5 @@ mod host;
 pub mod policy;
 pub mod runner;
 
-pub use ctx::{add_to_linker, Limits, SocketsCtx, SocketsCtxView, SocketsView, WasockSockets};
+pub use ctx::{Limits, SocketsCtx, SocketsCtxView, SocketsView, WasockSockets, add_to_linker};
 pub use policy::{AddrRule, AddrUse, Policy, PolicyBuilder, PolicyError, PortRange};

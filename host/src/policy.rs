@@ -120,21 +120,32 @@ impl FromStr for AddrRule {
     type Err = PolicyError;
 
     fn from_str(text: &str) -> Result<Self, PolicyError> {
-        let bad = |why: &str| PolicyError::Rule(format!("bad rule `{text}`: {why} (expected CIDR:PORTS, e.g. 127.0.0.1/32:8000-9000)"));
+        let bad = |why: &str| {
+            PolicyError::Rule(format!(
+                "bad rule `{text}`: {why} (expected CIDR:PORTS, e.g. 127.0.0.1/32:8000-9000)"
+            ))
+        };
         let (net, ports) = text.rsplit_once(':').ok_or_else(|| bad("no port range"))?;
         let net = net.replace(['[', ']'], "");
         let net = match net.parse::<IpNet>() {
             Ok(net) => net,
-            Err(_) => IpNet::from(net.parse::<IpAddr>().map_err(|_| bad("not an address or network"))?),
+            Err(_) => IpNet::from(
+                net.parse::<IpAddr>()
+                    .map_err(|_| bad("not an address or network"))?,
+            ),
         };
         let net = match net {
             IpNet::V6(v6) => match v6.addr().to_ipv4_mapped() {
-                Some(v4) => IpNet::new(IpAddr::V4(v4), v6.prefix_len().saturating_sub(96)).map_err(|_| bad("bad prefix"))?,
+                Some(v4) => IpNet::new(IpAddr::V4(v4), v6.prefix_len().saturating_sub(96))
+                    .map_err(|_| bad("bad prefix"))?,
                 None => IpNet::V6(v6),
             },
             v4 => v4,
         };
-        Ok(AddrRule { net, ports: ports.parse()? })
+        Ok(AddrRule {
+            net,
+            ports: ports.parse()?,
+        })
     }
 }
 
@@ -218,7 +229,10 @@ impl Policy {
     /// Find the grant covering a guest Unix path and the path relative to
     /// it. Relative guest paths are relative to the host's working
     /// directory when the policy was built.
-    pub(crate) fn unix_grant_for(&self, guest_path: &str) -> Result<(&UnixGrant, PathBuf), SocketError> {
+    pub(crate) fn unix_grant_for(
+        &self,
+        guest_path: &str,
+    ) -> Result<(&UnixGrant, PathBuf), SocketError> {
         let absolute = self.cwd.join(guest_path);
         self.unix
             .iter()
@@ -284,23 +298,40 @@ impl PolicyBuilder {
 
     /// Build the policy, opening every granted directory.
     pub fn build(&self) -> Result<Policy, PolicyError> {
-        let cwd = std::env::current_dir().map_err(|source| PolicyError::UnixDir { path: ".".into(), source })?;
+        let cwd = std::env::current_dir().map_err(|source| PolicyError::UnixDir {
+            path: ".".into(),
+            source,
+        })?;
         let unix = self
             .unix_dirs
             .iter()
             .map(|dir| {
                 let path = cwd.join(dir);
-                let fd = unix_path::open_dir(&path).map_err(|source| PolicyError::UnixDir { path: dir.clone(), source })?;
-                Ok(UnixGrant { path: normalize(&path), dir: fd })
+                let fd = unix_path::open_dir(&path).map_err(|source| PolicyError::UnixDir {
+                    path: dir.clone(),
+                    source,
+                })?;
+                Ok(UnixGrant {
+                    path: normalize(&path),
+                    dir: fd,
+                })
             })
             .collect::<Result<Vec<_>, PolicyError>>()?;
-        Ok(Policy { connect: self.connect.clone(), bind: self.bind.clone(), unix: Arc::new(unix), dns: self.dns, cwd })
+        Ok(Policy {
+            connect: self.connect.clone(),
+            bind: self.bind.clone(),
+            unix: Arc::new(unix),
+            dns: self.dns,
+            cwd,
+        })
     }
 }
 
 /// Drop `.` components so that grant paths compare component by component.
 fn normalize(path: &Path) -> PathBuf {
-    path.components().filter(|c| *c != Component::CurDir).collect()
+    path.components()
+        .filter(|c| *c != Component::CurDir)
+        .collect()
 }
 
 #[cfg(test)]
@@ -313,14 +344,20 @@ mod tests {
         assert!(rule.matches("127.0.0.1:10000".parse().unwrap()));
         assert!(!rule.matches("127.0.0.1:10001".parse().unwrap()));
         assert!(!rule.matches("127.0.0.2:10000".parse().unwrap()));
-        assert!(rule.matches("[::ffff:127.0.0.1]:10000".parse().unwrap()), "mapped addresses match as IPv4");
+        assert!(
+            rule.matches("[::ffff:127.0.0.1]:10000".parse().unwrap()),
+            "mapped addresses match as IPv4"
+        );
 
         let rule: AddrRule = "[::1]/128:1000-2000".parse().unwrap();
         assert!(rule.matches("[::1]:1500".parse().unwrap()));
         assert!(!rule.matches("[::1]:999".parse().unwrap()));
 
         let rule: AddrRule = "::ffff:10.0.0.0/104:*".parse().unwrap();
-        assert!(rule.matches("10.1.2.3:0".parse().unwrap()), "a mapped rule matches IPv4 peers");
+        assert!(
+            rule.matches("10.1.2.3:0".parse().unwrap()),
+            "a mapped rule matches IPv4 peers"
+        );
 
         let rule: AddrRule = "10.0.0.1:80".parse().unwrap();
         assert_eq!(rule.to_string(), "10.0.0.1/32:80");
@@ -328,7 +365,13 @@ mod tests {
 
     #[test]
     fn bad_rules_are_rejected() {
-        for text in ["127.0.0.1", "127.0.0.1/33:80", "localhost:80", "1.2.3.4:80-70", "1.2.3.4:x"] {
+        for text in [
+            "127.0.0.1",
+            "127.0.0.1/33:80",
+            "localhost:80",
+            "1.2.3.4:80-70",
+            "1.2.3.4:x",
+        ] {
             assert!(text.parse::<AddrRule>().is_err(), "{text} parsed");
         }
     }
@@ -336,16 +379,27 @@ mod tests {
     #[test]
     fn default_denies() {
         let policy = Policy::default();
-        let err = policy.check_ip(AddrUse::Connect, "127.0.0.1:10000".parse().unwrap()).unwrap_err();
+        let err = policy
+            .check_ip(AddrUse::Connect, "127.0.0.1:10000".parse().unwrap())
+            .unwrap_err();
         assert_eq!(err.raw_errno(), Some(libc::EACCES));
-        assert!(err.to_string().contains("connect to 127.0.0.1:10000"), "{err}");
+        assert!(
+            err.to_string().contains("connect to 127.0.0.1:10000"),
+            "{err}"
+        );
         assert!(!policy.allows_dns());
     }
 
     #[test]
     fn lexical_suffix_is_by_component() {
-        assert_eq!(lexical_suffix(Path::new("/a/b/./c"), Path::new("/a/b")), Some(PathBuf::from("c")));
+        assert_eq!(
+            lexical_suffix(Path::new("/a/b/./c"), Path::new("/a/b")),
+            Some(PathBuf::from("c"))
+        );
         assert_eq!(lexical_suffix(Path::new("/a/bc"), Path::new("/a/b")), None);
-        assert_eq!(lexical_suffix(Path::new("/a/b/../x"), Path::new("/a/b")), Some(PathBuf::from("../x")));
+        assert_eq!(
+            lexical_suffix(Path::new("/a/b/../x"), Path::new("/a/b")),
+            Some(PathBuf::from("../x"))
+        );
     }
 }

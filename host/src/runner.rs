@@ -24,13 +24,19 @@ pub struct GuestState {
 
 impl WasiView for GuestState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
     }
 }
 
 impl SocketsView for GuestState {
     fn sockets(&mut self) -> SocketsCtxView<'_> {
-        SocketsCtxView { ctx: &mut self.sockets, table: &mut self.table }
+        SocketsCtxView {
+            ctx: &mut self.sockets,
+            table: &mut self.table,
+        }
     }
 }
 
@@ -59,7 +65,10 @@ impl std::str::FromStr for Preopen {
     /// `HOST_DIR` or `HOST_DIR::GUEST_DIR`, as `wasmtime run --dir`.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let (host, guest) = text.split_once("::").unwrap_or((text, text));
-        Ok(Preopen { host: host.into(), guest: guest.into() })
+        Ok(Preopen {
+            host: host.into(),
+            guest: guest.into(),
+        })
     }
 }
 
@@ -99,13 +108,21 @@ impl Runner {
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
         crate::add_to_linker(&mut linker)?;
-        Ok(Runner { engine, linker, cache_dir })
+        Ok(Runner {
+            engine,
+            linker,
+            cache_dir,
+        })
     }
 
     /// The default cache directory: `$WASOCK_CACHE_DIR`, else
     /// `$XDG_CACHE_HOME/wasock`, else `$HOME/.cache/wasock`.
     pub fn default_cache_dir() -> Option<PathBuf> {
-        let var = |name| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+        let var = |name| {
+            std::env::var_os(name)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
         var("WASOCK_CACHE_DIR")
             .or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("wasock")))
             .or_else(|| var("HOME").map(|d| d.join(".cache").join("wasock")))
@@ -118,9 +135,11 @@ impl Runner {
 
     /// Load a component, from the cache when it was compiled before.
     pub fn load(&self, path: &Path) -> Result<Component> {
-        let wasm = std::fs::read(path).map_err(|e| wasmtime::format_err!("cannot read `{}`: {e}", path.display()))?;
+        let wasm = std::fs::read(path)
+            .map_err(|e| wasmtime::format_err!("cannot read `{}`: {e}", path.display()))?;
         let Some(cache_dir) = &self.cache_dir else {
-            return Component::new(&self.engine, &wasm).with_context(|| format!("cannot compile `{}`", path.display()));
+            return Component::new(&self.engine, &wasm)
+                .with_context(|| format!("cannot compile `{}`", path.display()));
         };
         let cached = cache_dir.join(self.cache_key(&wasm));
         if cached.exists() {
@@ -129,11 +148,14 @@ impl Runner {
             // the input and the engine configuration.
             match unsafe { Component::deserialize_file(&self.engine, &cached) } {
                 Ok(component) => return Ok(component),
-                Err(error) => tracing::debug!("recompiling: cached `{}` unusable: {error}", cached.display()),
+                Err(error) => tracing::debug!(
+                    "recompiling: cached `{}` unusable: {error}",
+                    cached.display()
+                ),
             }
         }
-        let component =
-            Component::new(&self.engine, &wasm).with_context(|| format!("cannot compile `{}`", path.display()))?;
+        let component = Component::new(&self.engine, &wasm)
+            .with_context(|| format!("cannot compile `{}`", path.display()))?;
         if let Err(error) = store_atomically(&cached, &component.serialize()?) {
             tracing::debug!("cannot cache `{}`: {error}", cached.display());
         }
@@ -144,8 +166,13 @@ impl Runner {
     /// compatibility hash.
     fn cache_key(&self, wasm: &[u8]) -> String {
         let mut engine_hash = std::collections::hash_map::DefaultHasher::new();
-        self.engine.precompile_compatibility_hash().hash(&mut engine_hash);
-        let digest = Sha256::new().chain_update(wasm).chain_update(engine_hash.finish().to_le_bytes()).finalize();
+        self.engine
+            .precompile_compatibility_hash()
+            .hash(&mut engine_hash);
+        let digest = Sha256::new()
+            .chain_update(wasm)
+            .chain_update(engine_hash.finish().to_le_bytes())
+            .finalize();
         let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
         format!("{hex}.cwasm")
     }

@@ -10,7 +10,7 @@ fn main() -> std::process::ExitCode {
     match wasock_host::cli::main(wasock_host::cli::Cli::parse()) {
         Ok(code) => std::process::ExitCode::from(code.clamp(0, 255) as u8),
         Err(error) => {
-            eprintln!("wasock: {error:?}");
+            eprintln!("wasock: {error:#}");
             std::process::ExitCode::FAILURE
         }
     }

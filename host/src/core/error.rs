@@ -27,12 +27,18 @@ pub enum SocketError {
 impl SocketError {
     /// An error with this `errno` and no message.
     pub fn errno(errno: i32) -> Self {
-        SocketError::Os { errno, message: None }
+        SocketError::Os {
+            errno,
+            message: None,
+        }
     }
 
     /// An error with this `errno` and an explanation.
     pub fn with_message(errno: i32, message: impl Into<String>) -> Self {
-        SocketError::Os { errno, message: Some(message.into()) }
+        SocketError::Os {
+            errno,
+            message: Some(message.into()),
+        }
     }
 
     /// A policy denial: `EACCES` naming what was denied.
@@ -78,10 +84,16 @@ impl From<wasmtime::Error> for SocketError {
 impl fmt::Display for SocketError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SocketError::Os { errno, message: Some(message) } => {
+            SocketError::Os {
+                errno,
+                message: Some(message),
+            } => {
                 write!(f, "{message} ({})", io::Error::from_raw_os_error(*errno))
             }
-            SocketError::Os { errno, message: None } => {
+            SocketError::Os {
+                errno,
+                message: None,
+            } => {
                 write!(f, "{}", io::Error::from_raw_os_error(*errno))
             }
             SocketError::Trap(error) => write!(f, "{error}"),

@@ -26,7 +26,10 @@ pub struct PollTarget {
 
 /// Wait until a target is ready or the timeout expires; return the index
 /// and `revents` of every ready target.
-pub async fn poll(targets: &[PollTarget], timeout: Option<Duration>) -> Result<Vec<(u32, i16)>, SocketError> {
+pub async fn poll(
+    targets: &[PollTarget],
+    timeout: Option<Duration>,
+) -> Result<Vec<(u32, i16)>, SocketError> {
     let deadline = timeout.map(|t| Instant::now() + t);
     let mut waiter: Option<AsyncFd<OwnedFd>> = None;
     loop {
@@ -38,9 +41,14 @@ pub async fn poll(targets: &[PollTarget], timeout: Option<Duration>) -> Result<V
             let epoll = epoll_set(targets)?;
             // SAFETY: the `AsyncFd` owns the epoll fd, which stays open for
             // as long as the registration exists.
-            waiter = Some(unsafe { AsyncFd::register_with_interest(epoll, Interest::READABLE) }.map_err(std::io::Error::from)?);
+            waiter = Some(
+                unsafe { AsyncFd::register_with_interest(epoll, Interest::READABLE) }
+                    .map_err(std::io::Error::from)?,
+            );
         }
-        let Some(epoll) = &waiter else { unreachable!("the waiter was just created") };
+        let Some(epoll) = &waiter else {
+            unreachable!("the waiter was just created")
+        };
         let readable = epoll.readable();
         let mut guard = match deadline {
             Some(deadline) => match tokio::time::timeout_at(deadline, readable).await {
@@ -57,7 +65,11 @@ pub async fn poll(targets: &[PollTarget], timeout: Option<Duration>) -> Result<V
 fn poll_now(targets: &[PollTarget]) -> Result<Vec<(u32, i16)>, SocketError> {
     let mut fds: Vec<libc::pollfd> = targets
         .iter()
-        .map(|t| libc::pollfd { fd: t.fd.unwrap_or(-1), events: t.events, revents: 0 })
+        .map(|t| libc::pollfd {
+            fd: t.fd.unwrap_or(-1),
+            events: t.events,
+            revents: 0,
+        })
         .collect();
     // SAFETY: `fds` is a valid array of `fds.len()` pollfd structs.
     let n = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, 0) };
@@ -69,7 +81,11 @@ fn poll_now(targets: &[PollTarget]) -> Result<Vec<(u32, i16)>, SocketError> {
         .zip(targets)
         .enumerate()
         .filter_map(|(index, (fd, target))| {
-            let revents = if target.fd.is_none() { libc::POLLNVAL } else { fd.revents };
+            let revents = if target.fd.is_none() {
+                libc::POLLNVAL
+            } else {
+                fd.revents
+            };
             (revents != 0).then_some((index as u32, revents))
         })
         .collect())
@@ -86,7 +102,10 @@ fn epoll_set(targets: &[PollTarget]) -> Result<OwnedFd, SocketError> {
     let epoll = unsafe { OwnedFd::from_raw_fd(raw) };
     for target in targets {
         let Some(fd) = target.fd else { continue };
-        let mut event = libc::epoll_event { events: epoll_bits(target.events), u64: fd as u64 };
+        let mut event = libc::epoll_event {
+            events: epoll_bits(target.events),
+            u64: fd as u64,
+        };
         // SAFETY: valid epoll fd, socket fd and event pointer.
         let rc = unsafe { libc::epoll_ctl(epoll.as_raw_fd(), libc::EPOLL_CTL_ADD, fd, &mut event) };
         if rc < 0 {

@@ -60,7 +60,10 @@ pub async fn get_address_info(
         return lookup(host, service, hints).await;
     }
     let host = host.unwrap_or_default();
-    let numeric = Hints { flags: hints.flags | libc::AI_NUMERICHOST, ..hints };
+    let numeric = Hints {
+        flags: hints.flags | libc::AI_NUMERICHOST,
+        ..hints
+    };
     match lookup(Some(host.clone()), service.clone(), numeric).await {
         Err(ResolveFailure::Gai(libc::EAI_NONAME)) if hints.flags & libc::AI_NUMERICHOST == 0 => {}
         result => return result,
@@ -81,7 +84,10 @@ fn is_localhost(host: &str) -> bool {
 
 /// The loopback addresses, as the answer for `localhost`.
 async fn loopback(service: Option<String>, hints: Hints) -> Result<Vec<AddrInfo>, ResolveFailure> {
-    let numeric = Hints { flags: (hints.flags | libc::AI_NUMERICHOST) & !libc::AI_CANONNAME, ..hints };
+    let numeric = Hints {
+        flags: (hints.flags | libc::AI_NUMERICHOST) & !libc::AI_CANONNAME,
+        ..hints
+    };
     let mut results = Vec::new();
     let mut first_error = None;
     for (family, address) in [(libc::AF_INET, "127.0.0.1"), (libc::AF_INET6, "::1")] {
@@ -108,8 +114,16 @@ async fn loopback(service: Option<String>, hints: Hints) -> Result<Vec<AddrInfo>
 }
 
 /// Run `getaddrinfo(3)` on the blocking pool.
-async fn lookup(host: Option<String>, service: Option<String>, hints: Hints) -> Result<Vec<AddrInfo>, ResolveFailure> {
-    let to_c = |s: Option<String>| s.map(CString::new).transpose().map_err(|_| ResolveFailure::Gai(libc::EAI_NONAME));
+async fn lookup(
+    host: Option<String>,
+    service: Option<String>,
+    hints: Hints,
+) -> Result<Vec<AddrInfo>, ResolveFailure> {
+    let to_c = |s: Option<String>| {
+        s.map(CString::new)
+            .transpose()
+            .map_err(|_| ResolveFailure::Gai(libc::EAI_NONAME))
+    };
     let host = to_c(host)?;
     let service = to_c(service)?;
     tokio::task::spawn_blocking(move || getaddrinfo(host.as_deref(), service.as_deref(), hints))
@@ -117,7 +131,11 @@ async fn lookup(host: Option<String>, service: Option<String>, hints: Hints) -> 
         .map_err(|e| ResolveFailure::System(SocketError::with_message(libc::EIO, e.to_string())))?
 }
 
-fn getaddrinfo(host: Option<&CStr>, service: Option<&CStr>, hints: Hints) -> Result<Vec<AddrInfo>, ResolveFailure> {
+fn getaddrinfo(
+    host: Option<&CStr>,
+    service: Option<&CStr>,
+    hints: Hints,
+) -> Result<Vec<AddrInfo>, ResolveFailure> {
     // SAFETY: `addrinfo` is a plain C struct; all zeroes (null pointers) is valid.
     let mut c_hints: libc::addrinfo = unsafe { std::mem::zeroed() };
     c_hints.ai_family = hints.family;
@@ -136,7 +154,9 @@ fn getaddrinfo(host: Option<&CStr>, service: Option<&CStr>, hints: Hints) -> Res
         )
     };
     if rc == libc::EAI_SYSTEM {
-        return Err(ResolveFailure::System(std::io::Error::last_os_error().into()));
+        return Err(ResolveFailure::System(
+            std::io::Error::last_os_error().into(),
+        ));
     }
     if rc != 0 {
         return Err(ResolveFailure::Gai(rc));
@@ -150,7 +170,11 @@ fn getaddrinfo(host: Option<&CStr>, service: Option<&CStr>, hints: Hints) -> Res
         if let Some(address) = unsafe { socket_addr(info) } {
             let canonical_name = (!info.ai_canonname.is_null())
                 // SAFETY: a non-null `ai_canonname` is a NUL-terminated string.
-                .then(|| unsafe { CStr::from_ptr(info.ai_canonname) }.to_string_lossy().into_owned());
+                .then(|| {
+                    unsafe { CStr::from_ptr(info.ai_canonname) }
+                        .to_string_lossy()
+                        .into_owned()
+                });
             results.push(AddrInfo {
                 family: info.ai_family,
                 socktype: info.ai_socktype,
@@ -181,8 +205,13 @@ unsafe fn socket_addr(info: &libc::addrinfo) -> Option<SocketAddr> {
             let sin6 = unsafe { &*(info.ai_addr as *const libc::sockaddr_in6) };
             let ip = Ipv6Addr::from(sin6.sin6_addr.s6_addr);
             Some(
-                SocketAddrV6::new(ip, u16::from_be(sin6.sin6_port), u32::from_be(sin6.sin6_flowinfo), sin6.sin6_scope_id)
-                    .into(),
+                SocketAddrV6::new(
+                    ip,
+                    u16::from_be(sin6.sin6_port),
+                    u32::from_be(sin6.sin6_flowinfo),
+                    sin6.sin6_scope_id,
+                )
+                .into(),
             )
         }
         _ => None,

@@ -17,9 +17,9 @@ use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
 use tokio::time::Instant;
 
+use crate::core::SocketError;
 use crate::core::address::SockAddress;
 use crate::core::unix_path;
-use crate::core::SocketError;
 use crate::policy::{AddrUse, Policy};
 
 /// An address family.
@@ -97,7 +97,11 @@ pub struct HostSocket {
 
 impl HostSocket {
     /// Create a socket, like `socket(2)`.
-    pub fn new(family: Family, sock_type: SockType, protocol: i32) -> Result<HostSocket, SocketError> {
+    pub fn new(
+        family: Family,
+        sock_type: SockType,
+        protocol: i32,
+    ) -> Result<HostSocket, SocketError> {
         let domain = match family {
             Family::Unix => Domain::UNIX,
             Family::Inet => Domain::IPV4,
@@ -146,7 +150,9 @@ impl HostSocket {
 
     /// The OS socket, or `EBADF` once closed.
     pub fn os_socket(&self) -> Result<&Socket, SocketError> {
-        self.socket.as_ref().ok_or_else(|| SocketError::errno(libc::EBADF))
+        self.socket
+            .as_ref()
+            .ok_or_else(|| SocketError::errno(libc::EBADF))
     }
 
     /// The raw fd, if the socket is open (for `poll`).
@@ -192,8 +198,14 @@ impl HostSocket {
     pub fn listen(&mut self, policy: &Policy, backlog: u32) -> Result<(), SocketError> {
         if !self.bound {
             match self.family {
-                Family::Inet => policy.check_ip(AddrUse::ListenImplicitBind, (Ipv4Addr::UNSPECIFIED, 0).into())?,
-                Family::Inet6 => policy.check_ip(AddrUse::ListenImplicitBind, (Ipv6Addr::UNSPECIFIED, 0).into())?,
+                Family::Inet => policy.check_ip(
+                    AddrUse::ListenImplicitBind,
+                    (Ipv4Addr::UNSPECIFIED, 0).into(),
+                )?,
+                Family::Inet6 => policy.check_ip(
+                    AddrUse::ListenImplicitBind,
+                    (Ipv6Addr::UNSPECIFIED, 0).into(),
+                )?,
                 Family::Unix => {
                     if matches!(self.sock_type, SockType::Stream | SockType::SeqPacket) {
                         return Err(abstract_denied());
@@ -212,7 +224,9 @@ impl HostSocket {
     pub async fn accept(&mut self) -> Result<(HostSocket, SockAddress), SocketError> {
         let wait = self.wait_mode(0);
         let (socket, peer) = self
-            .io(Interest::READABLE, wait, |s| s.accept4(libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK))
+            .io(Interest::READABLE, wait, |s| {
+                s.accept4(libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK)
+            })
             .await?;
         let mut accepted = HostSocket::from_socket(socket, self.family, self.sock_type, true);
         accepted.protocol = self.protocol;
@@ -222,7 +236,11 @@ impl HostSocket {
 
     /// `connect(2)`, after the policy grants the address. In blocking and
     /// timeout modes a stream connect waits for completion.
-    pub async fn connect(&mut self, policy: &Policy, address: &SockAddress) -> Result<(), SocketError> {
+    pub async fn connect(
+        &mut self,
+        policy: &Policy,
+        address: &SockAddress,
+    ) -> Result<(), SocketError> {
         let (sockaddr, _anchor) = self.remote_sockaddr(policy, AddrUse::Connect, address)?;
         let wait = self.wait_mode(0);
         let started = self.os_socket()?.connect(&sockaddr);
@@ -232,10 +250,12 @@ impl HostSocket {
                 Wait::Never => Err(e.into()),
                 wait => self.finish_connect(wait).await,
             },
-            Err(e) if e.raw_os_error() == Some(libc::EAGAIN) && self.family == Family::Unix => match wait {
-                Wait::Never => Err(e.into()),
-                wait => self.retry_unix_connect(&sockaddr, wait).await,
-            },
+            Err(e) if e.raw_os_error() == Some(libc::EAGAIN) && self.family == Family::Unix => {
+                match wait {
+                    Wait::Never => Err(e.into()),
+                    wait => self.retry_unix_connect(&sockaddr, wait).await,
+                }
+            }
             Err(e) => Err(e.into()),
         };
         if result.is_ok() || matches!(&result, Err(e) if e.raw_errno() == Some(libc::EINPROGRESS)) {
@@ -265,7 +285,11 @@ impl HostSocket {
 
     /// A Unix stream connect fails with `EAGAIN` while the listener's backlog
     /// is full, and no readiness event announces room: retry with back-off.
-    async fn retry_unix_connect(&mut self, sockaddr: &SockAddr, wait: Wait) -> Result<(), SocketError> {
+    async fn retry_unix_connect(
+        &mut self,
+        sockaddr: &SockAddr,
+        wait: Wait,
+    ) -> Result<(), SocketError> {
         let mut delay = Duration::from_millis(1);
         loop {
             let sleep_until = Instant::now() + delay;
@@ -276,7 +300,9 @@ impl HostSocket {
             }
             tokio::time::sleep_until(sleep_until).await;
             match self.os_socket()?.connect(sockaddr) {
-                Err(e) if e.raw_os_error() == Some(libc::EAGAIN) => delay = (delay * 2).min(Duration::from_millis(50)),
+                Err(e) if e.raw_os_error() == Some(libc::EAGAIN) => {
+                    delay = (delay * 2).min(Duration::from_millis(50))
+                }
                 other => return other.map_err(Into::into),
             }
         }
@@ -285,8 +311,10 @@ impl HostSocket {
     /// `send(2)` of at most `data.len()` bytes.
     pub async fn send(&mut self, data: &[u8], flags: MsgFlags) -> Result<usize, SocketError> {
         let wait = self.wait_mode(flags);
-        self.io(Interest::WRITABLE, wait, |s| s.send_with_flags(data, flags | libc::MSG_NOSIGNAL))
-            .await
+        self.io(Interest::WRITABLE, wait, |s| {
+            s.send_with_flags(data, flags | libc::MSG_NOSIGNAL)
+        })
+        .await
     }
 
     /// Python's `sendall`: send everything, waiting as needed. The timeout
@@ -297,7 +325,9 @@ impl HostSocket {
         while sent < data.len() {
             let rest = &data[sent..];
             sent += self
-                .io(Interest::WRITABLE, wait, |s| s.send_with_flags(rest, flags | libc::MSG_NOSIGNAL))
+                .io(Interest::WRITABLE, wait, |s| {
+                    s.send_with_flags(rest, flags | libc::MSG_NOSIGNAL)
+                })
                 .await?;
         }
         Ok(())
@@ -314,7 +344,9 @@ impl HostSocket {
         let (sockaddr, _anchor) = self.remote_sockaddr(policy, AddrUse::SendTo, address)?;
         let wait = self.wait_mode(flags);
         let sent = self
-            .io(Interest::WRITABLE, wait, |s| s.send_to_with_flags(data, &sockaddr, flags | libc::MSG_NOSIGNAL))
+            .io(Interest::WRITABLE, wait, |s| {
+                s.send_to_with_flags(data, &sockaddr, flags | libc::MSG_NOSIGNAL)
+            })
             .await?;
         self.bound = true;
         Ok(sent)
@@ -325,7 +357,9 @@ impl HostSocket {
         let wait = self.wait_mode(flags);
         let mut buffer = Vec::with_capacity(max_len);
         let received = self
-            .io(Interest::READABLE, wait, |s| s.recv_with_flags(buffer.spare_capacity_mut(), flags))
+            .io(Interest::READABLE, wait, |s| {
+                s.recv_with_flags(buffer.spare_capacity_mut(), flags)
+            })
             .await?;
         // SAFETY: the kernel initialised the first `received` bytes; with
         // `MSG_TRUNC` it may report more than the buffer holds.
@@ -334,7 +368,11 @@ impl HostSocket {
     }
 
     /// `recvfrom(2)`: data and the address it came from.
-    pub async fn recv_from(&mut self, max_len: usize, flags: MsgFlags) -> Result<(Vec<u8>, SockAddress), SocketError> {
+    pub async fn recv_from(
+        &mut self,
+        max_len: usize,
+        flags: MsgFlags,
+    ) -> Result<(Vec<u8>, SockAddress), SocketError> {
         let wait = self.wait_mode(flags);
         let mut buffer: Vec<u8> = Vec::with_capacity(max_len);
         let (received, from) = self
@@ -463,19 +501,24 @@ impl HostSocket {
         let registration = match &self.registration {
             Some(registration) => registration,
             None => {
-                let fd = self.raw_fd().ok_or_else(|| SocketError::errno(libc::EBADF))?;
+                let fd = self
+                    .raw_fd()
+                    .ok_or_else(|| SocketError::errno(libc::EBADF))?;
                 // SAFETY: the fd belongs to `self.socket`, which is declared
                 // after `registration` and so outlives it; `close` drops the
                 // registration before the socket.
-                let registration =
-                    unsafe { AsyncFd::register_with_interest(Fd(fd), Interest::READABLE | Interest::WRITABLE) }
-                        .map_err(io::Error::from)?;
+                let registration = unsafe {
+                    AsyncFd::register_with_interest(Fd(fd), Interest::READABLE | Interest::WRITABLE)
+                }
+                .map_err(io::Error::from)?;
                 self.registration.insert(registration)
             }
         };
         let ready = registration.ready(interest);
         let mut guard = match wait {
-            Wait::Until(deadline) => tokio::time::timeout_at(deadline, ready).await.map_err(|_| SocketError::timed_out())??,
+            Wait::Until(deadline) => tokio::time::timeout_at(deadline, ready)
+                .await
+                .map_err(|_| SocketError::timed_out())??,
             _ => ready.await?,
         };
         let readiness = guard.ready();

@@ -12,9 +12,19 @@ pub fn get_int(socket: &Socket, level: i32, name: i32) -> io::Result<i32> {
     let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
     // SAFETY: `value` and `len` describe a valid int-sized buffer.
     let rc = unsafe {
-        libc::getsockopt(socket.as_raw_fd(), level, name, (&mut value as *mut libc::c_int).cast(), &mut len)
+        libc::getsockopt(
+            socket.as_raw_fd(),
+            level,
+            name,
+            (&mut value as *mut libc::c_int).cast(),
+            &mut len,
+        )
     };
-    if rc < 0 { Err(io::Error::last_os_error()) } else { Ok(value) }
+    if rc < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(value)
+    }
 }
 
 /// `setsockopt(2)` of an `int` option.
@@ -29,5 +39,9 @@ pub fn set_int(socket: &Socket, level: i32, name: i32, value: i32) -> io::Result
             std::mem::size_of::<libc::c_int>() as libc::socklen_t,
         )
     };
-    if rc < 0 { Err(io::Error::last_os_error()) } else { Ok(()) }
+    if rc < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(())
+    }
 }

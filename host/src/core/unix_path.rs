@@ -30,7 +30,12 @@ pub fn open_dir(path: &Path) -> io::Result<OwnedFd> {
     let path = CString::new(path.as_os_str().as_bytes())?;
     // SAFETY: `path` is a valid NUL-terminated string; the returned fd is
     // owned by nobody else.
-    let fd = unsafe { libc::open(path.as_ptr(), libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC) };
+    let fd = unsafe {
+        libc::open(
+            path.as_ptr(),
+            libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC,
+        )
+    };
     if fd < 0 {
         return Err(io::Error::last_os_error());
     }
@@ -55,12 +60,18 @@ pub fn for_bind(policy: &Policy, guest_path: &str) -> Result<ConfinedAddr, Socke
     let Some(Component::Normal(name)) = rest.components().next_back() else {
         return Err(SocketError::errno(libc::EADDRINUSE));
     };
-    let parent = rest.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = rest
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let anchor = open_beneath(grant.dir.as_fd(), parent, libc::O_DIRECTORY, guest_path)?;
     let mut proc_path = format!("{PROC_FD_PREFIX}{}/", anchor.as_raw_fd()).into_bytes();
     proc_path.extend_from_slice(name.as_bytes());
     let sockaddr = sockaddr_for(&proc_path)?;
-    Ok(ConfinedAddr { _anchor: anchor, sockaddr })
+    Ok(ConfinedAddr {
+        _anchor: anchor,
+        sockaddr,
+    })
 }
 
 /// Resolve a guest path for `connect` or `send-to`: the whole path, symlinks
@@ -68,10 +79,17 @@ pub fn for_bind(policy: &Policy, guest_path: &str) -> Result<ConfinedAddr, Socke
 pub fn for_connect(policy: &Policy, guest_path: &str) -> Result<ConfinedAddr, SocketError> {
     validate(guest_path)?;
     let (grant, rest) = policy.unix_grant_for(guest_path)?;
-    let target = if rest.as_os_str().is_empty() { Path::new(".") } else { rest.as_path() };
+    let target = if rest.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        rest.as_path()
+    };
     let anchor = open_beneath(grant.dir.as_fd(), target, 0, guest_path)?;
     let sockaddr = sockaddr_for(format!("{PROC_FD_PREFIX}{}", anchor.as_raw_fd()).as_bytes())?;
-    Ok(ConfinedAddr { _anchor: anchor, sockaddr })
+    Ok(ConfinedAddr {
+        _anchor: anchor,
+        sockaddr,
+    })
 }
 
 /// Reject what Linux rejects before any resolution.
@@ -80,23 +98,39 @@ fn validate(guest_path: &str) -> Result<(), SocketError> {
         return Err(SocketError::errno(libc::ENOENT));
     }
     if guest_path.contains('\0') {
-        return Err(SocketError::with_message(libc::EINVAL, "Unix socket path contains a NUL byte"));
+        return Err(SocketError::with_message(
+            libc::EINVAL,
+            "Unix socket path contains a NUL byte",
+        ));
     }
     if guest_path.len() > SUN_PATH_MAX {
-        return Err(SocketError::with_message(libc::EINVAL, "AF_UNIX path too long"));
+        return Err(SocketError::with_message(
+            libc::EINVAL,
+            "AF_UNIX path too long",
+        ));
     }
     Ok(())
 }
 
 fn sockaddr_for(path: &[u8]) -> Result<SockAddr, SocketError> {
-    SockAddr::unix(std::ffi::OsStr::from_bytes(path))
-        .map_err(|_| SocketError::with_message(libc::ENAMETOOLONG, "Unix socket path too long once confined"))
+    SockAddr::unix(std::ffi::OsStr::from_bytes(path)).map_err(|_| {
+        SocketError::with_message(
+            libc::ENAMETOOLONG,
+            "Unix socket path too long once confined",
+        )
+    })
 }
 
 /// `openat2(dir, path, O_PATH | flags, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS)`.
 /// Escaping the directory (`EXDEV`) is a policy denial.
-fn open_beneath(dir: BorrowedFd<'_>, path: &Path, flags: i32, guest_path: &str) -> Result<OwnedFd, SocketError> {
-    let c_path = CString::new(path.as_os_str().as_bytes()).map_err(|_| SocketError::errno(libc::EINVAL))?;
+fn open_beneath(
+    dir: BorrowedFd<'_>,
+    path: &Path,
+    flags: i32,
+    guest_path: &str,
+) -> Result<OwnedFd, SocketError> {
+    let c_path =
+        CString::new(path.as_os_str().as_bytes()).map_err(|_| SocketError::errno(libc::EINVAL))?;
     let mut how = zeroed_open_how();
     how.flags = (libc::O_PATH | libc::O_CLOEXEC | flags) as u64;
     how.resolve = libc::RESOLVE_BENEATH | libc::RESOLVE_NO_MAGICLINKS;

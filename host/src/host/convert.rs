@@ -4,8 +4,8 @@ use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use std::time::Duration;
 
 use crate::bindings::types::{
-    AddressFamily, Ipv4SocketAddress, Ipv6SocketAddress, MessageFlags, PollEvents, ShutdownHow, SocketAddress,
-    SocketType,
+    AddressFamily, Ipv4SocketAddress, Ipv6SocketAddress, MessageFlags, PollEvents, ShutdownHow,
+    SocketAddress, SocketType,
 };
 use crate::core::socket::Shutdown;
 use crate::core::{Family, SockAddress, SockType};
@@ -87,7 +87,10 @@ impl From<SocketAddr> for SocketAddress {
         match address {
             SocketAddr::V4(v4) => {
                 let [a, b, c, d] = v4.ip().octets();
-                SocketAddress::Inet(Ipv4SocketAddress { port: v4.port(), address: (a, b, c, d) })
+                SocketAddress::Inet(Ipv4SocketAddress {
+                    port: v4.port(),
+                    address: (a, b, c, d),
+                })
             }
             SocketAddr::V6(v6) => {
                 let [a, b, c, d, e, f, g, h] = v6.ip().segments();
@@ -142,7 +145,10 @@ const POLL_BITS: [(PollEvents, i16); 7] = [
 
 /// `POLL*` bits for poll events.
 pub fn poll_bits(events: PollEvents) -> i16 {
-    POLL_BITS.iter().filter(|(event, _)| events.contains(*event)).fold(0, |bits, (_, bit)| bits | bit)
+    POLL_BITS
+        .iter()
+        .filter(|(event, _)| events.contains(*event))
+        .fold(0, |bits, (_, bit)| bits | bit)
 }
 
 /// Poll events for `POLL*` bits.

@@ -41,7 +41,10 @@ pub fn set(socket: &HostSocket, value: SocketOption) -> Result<()> {
             set_int(os, libc::IPPROTO_IPV6, libc::IPV6_UNICAST_HOPS, hops(v)?)?
         }
         PendingError(_) | SocketType(_) | Domain(_) | Protocol(_) | AcceptingConnections(_) => {
-            return Err(SocketError::with_message(libc::ENOPROTOOPT, "the option is read-only"));
+            return Err(SocketError::with_message(
+                libc::ENOPROTOOPT,
+                "the option is read-only",
+            ));
         }
     }
     Ok(())
@@ -57,7 +60,10 @@ pub fn get(socket: &HostSocket, name: OptionName) -> Result<SocketOption> {
         N::ReuseAddress => SocketOption::ReuseAddress(os.reuse_address()?),
         N::ReusePort => SocketOption::ReusePort(os.reuse_port()?),
         N::KeepAlive => SocketOption::KeepAlive(os.keepalive()?),
-        N::Linger => SocketOption::Linger(os.linger()?.map(|d| d.as_secs().try_into().unwrap_or(u32::MAX))),
+        N::Linger => SocketOption::Linger(
+            os.linger()?
+                .map(|d| d.as_secs().try_into().unwrap_or(u32::MAX)),
+        ),
         N::ReceiveBufferSize => SocketOption::ReceiveBufferSize(os.recv_buffer_size()? as u64),
         N::SendBufferSize => SocketOption::SendBufferSize(os.send_buffer_size()? as u64),
         N::Broadcast => SocketOption::Broadcast(os.broadcast()?),
@@ -69,11 +75,19 @@ pub fn get(socket: &HostSocket, name: OptionName) -> Result<SocketOption> {
         N::SocketType => SocketOption::SocketType(socket.sock_type().into()),
         N::Domain => SocketOption::Domain(socket.family().into()),
         N::Protocol => SocketOption::Protocol(get_int(os, libc::SOL_SOCKET, libc::SO_PROTOCOL)?),
-        N::AcceptingConnections => SocketOption::AcceptingConnections(flag(libc::SOL_SOCKET, libc::SO_ACCEPTCONN)?),
+        N::AcceptingConnections => {
+            SocketOption::AcceptingConnections(flag(libc::SOL_SOCKET, libc::SO_ACCEPTCONN)?)
+        }
         N::NoDelay => SocketOption::NoDelay(flag(libc::IPPROTO_TCP, libc::TCP_NODELAY)?),
-        N::KeepAliveIdle => SocketOption::KeepAliveIdle(uint(libc::IPPROTO_TCP, libc::TCP_KEEPIDLE)?),
-        N::KeepAliveInterval => SocketOption::KeepAliveInterval(uint(libc::IPPROTO_TCP, libc::TCP_KEEPINTVL)?),
-        N::KeepAliveCount => SocketOption::KeepAliveCount(uint(libc::IPPROTO_TCP, libc::TCP_KEEPCNT)?),
+        N::KeepAliveIdle => {
+            SocketOption::KeepAliveIdle(uint(libc::IPPROTO_TCP, libc::TCP_KEEPIDLE)?)
+        }
+        N::KeepAliveInterval => {
+            SocketOption::KeepAliveInterval(uint(libc::IPPROTO_TCP, libc::TCP_KEEPINTVL)?)
+        }
+        N::KeepAliveCount => {
+            SocketOption::KeepAliveCount(uint(libc::IPPROTO_TCP, libc::TCP_KEEPCNT)?)
+        }
         N::Ttl => {
             ip_level(socket, Family::Inet)?;
             SocketOption::Ttl(uint(libc::IPPROTO_IP, libc::IP_TTL)?)
@@ -105,15 +119,23 @@ fn invalid(what: &str) -> SocketError {
 
 /// Buffer sizes are ints in the kernel.
 fn buffer_size(value: u64) -> Result<usize> {
-    i32::try_from(value).map(|v| v as usize).map_err(|_| invalid("buffer size out of range"))
+    i32::try_from(value)
+        .map(|v| v as usize)
+        .map_err(|_| invalid("buffer size out of range"))
 }
 
 /// Keep-alive settings must be at least 1 (and fit an int).
 fn positive(value: u32) -> Result<i32> {
-    i32::try_from(value).ok().filter(|v| *v >= 1).ok_or_else(|| invalid("value must be at least 1"))
+    i32::try_from(value)
+        .ok()
+        .filter(|v| *v >= 1)
+        .ok_or_else(|| invalid("value must be at least 1"))
 }
 
 /// Hop limits are 1 to 255.
 fn hops(value: u32) -> Result<i32> {
-    (1..=255).contains(&value).then_some(value as i32).ok_or_else(|| invalid("hop limit must be 1 to 255"))
+    (1..=255)
+        .contains(&value)
+        .then_some(value as i32)
+        .ok_or_else(|| invalid("hop limit must be 1 to 255"))
 }

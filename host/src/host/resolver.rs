@@ -2,10 +2,10 @@
 
 use crate::bindings::resolver::{self, AddressInfo, AddressInfoFlags, ResolveError};
 use crate::bindings::types::{AddressFamily, Protocol, SocketAddress, SocketType};
+use crate::core::SocketError;
 use crate::core::resolve::{self, AddrInfo, Hints, ResolveFailure};
 use crate::ctx::SocketsCtxView;
 use crate::host::types::wit_error;
-use crate::core::SocketError;
 
 impl resolver::Host for SocketsCtxView<'_> {
     async fn get_address_info(

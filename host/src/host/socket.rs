@@ -4,7 +4,8 @@ use wasmtime::component::Resource;
 
 use crate::bindings::socket::{self, OptionName, SocketOption};
 use crate::bindings::types::{
-    AddressFamily, Duration, MessageFlags, PollEvents, Protocol, ShutdownHow, SocketAddress, SocketType,
+    AddressFamily, Duration, MessageFlags, PollEvents, Protocol, ShutdownHow, SocketAddress,
+    SocketType,
 };
 use crate::core::poll::{self, PollTarget};
 use crate::core::{HostSocket, SocketError};
@@ -20,7 +21,10 @@ impl SocketsCtxView<'_> {
         if self.ctx.open_sockets >= self.ctx.limits.max_sockets {
             return Err(SocketError::with_message(
                 libc::EMFILE,
-                format!("the guest's limit of {} open sockets is reached", self.ctx.limits.max_sockets),
+                format!(
+                    "the guest's limit of {} open sockets is reached",
+                    self.ctx.limits.max_sockets
+                ),
             ));
         }
         Ok(())
@@ -35,7 +39,9 @@ impl SocketsCtxView<'_> {
 
     /// Clamp a requested length to the per-call byte limit.
     fn clamp(&self, len: u64) -> usize {
-        usize::try_from(len).unwrap_or(usize::MAX).min(self.ctx.limits.max_bytes_per_call)
+        usize::try_from(len)
+            .unwrap_or(usize::MAX)
+            .min(self.ctx.limits.max_bytes_per_call)
     }
 }
 
@@ -48,7 +54,9 @@ impl socket::Host for SocketsCtxView<'_> {
     ) -> Result<Resource<HostSocket>> {
         self.reserve_socket()?;
         if sock_type == SocketType::Raw {
-            return Err(SocketError::denied("raw sockets are not granted by the policy"));
+            return Err(SocketError::denied(
+                "raw sockets are not granted by the policy",
+            ));
         }
         let socket = HostSocket::new(family.into(), sock_type.into(), protocol)?;
         self.adopt(socket)
@@ -62,15 +70,27 @@ impl socket::Host for SocketsCtxView<'_> {
         if targets.len() > self.ctx.limits.max_poll_targets {
             return Err(SocketError::with_message(
                 libc::EINVAL,
-                format!("poll of {} sockets exceeds the guest's limit of {}", targets.len(), self.ctx.limits.max_poll_targets),
+                format!(
+                    "poll of {} sockets exceeds the guest's limit of {}",
+                    targets.len(),
+                    self.ctx.limits.max_poll_targets
+                ),
             ));
         }
         let targets = targets
             .iter()
-            .map(|(socket, events)| Ok(PollTarget { fd: self.table.get(socket)?.raw_fd(), events: poll_bits(*events) }))
+            .map(|(socket, events)| {
+                Ok(PollTarget {
+                    fd: self.table.get(socket)?.raw_fd(),
+                    events: poll_bits(*events),
+                })
+            })
             .collect::<Result<Vec<_>>>()?;
         let ready = poll::poll(&targets, timeout.map(duration)).await?;
-        Ok(ready.into_iter().map(|(index, revents)| (index, poll_events(revents))).collect())
+        Ok(ready
+            .into_iter()
+            .map(|(index, revents)| (index, poll_events(revents)))
+            .collect())
     }
 }
 
@@ -97,7 +117,10 @@ impl socket::HostSocket for SocketsCtxView<'_> {
         socket.listen(&self.ctx.policy, backlog)
     }
 
-    async fn accept(&mut self, this: Resource<HostSocket>) -> Result<(Resource<HostSocket>, SocketAddress)> {
+    async fn accept(
+        &mut self,
+        this: Resource<HostSocket>,
+    ) -> Result<(Resource<HostSocket>, SocketAddress)> {
         self.reserve_socket()?;
         let (accepted, peer) = self.table.get_mut(&this)?.accept().await?;
         Ok((self.adopt(accepted)?, peer.into()))
@@ -108,14 +131,27 @@ impl socket::HostSocket for SocketsCtxView<'_> {
         socket.connect(&self.ctx.policy, &address.into()).await
     }
 
-    async fn send(&mut self, this: Resource<HostSocket>, data: Vec<u8>, flags: MessageFlags) -> Result<u64> {
+    async fn send(
+        &mut self,
+        this: Resource<HostSocket>,
+        data: Vec<u8>,
+        flags: MessageFlags,
+    ) -> Result<u64> {
         let len = data.len().min(self.ctx.limits.max_bytes_per_call);
         let socket = self.table.get_mut(&this)?;
         Ok(socket.send(&data[..len], msg_flags(flags)).await? as u64)
     }
 
-    async fn send_all(&mut self, this: Resource<HostSocket>, data: Vec<u8>, flags: MessageFlags) -> Result<()> {
-        self.table.get_mut(&this)?.send_all(&data, msg_flags(flags)).await
+    async fn send_all(
+        &mut self,
+        this: Resource<HostSocket>,
+        data: Vec<u8>,
+        flags: MessageFlags,
+    ) -> Result<()> {
+        self.table
+            .get_mut(&this)?
+            .send_all(&data, msg_flags(flags))
+            .await
     }
 
     async fn send_to(
@@ -126,13 +162,23 @@ impl socket::HostSocket for SocketsCtxView<'_> {
         address: SocketAddress,
     ) -> Result<u64> {
         let socket = self.table.get_mut(&this)?;
-        let sent = socket.send_to(&self.ctx.policy, &data, msg_flags(flags), &address.into()).await?;
+        let sent = socket
+            .send_to(&self.ctx.policy, &data, msg_flags(flags), &address.into())
+            .await?;
         Ok(sent as u64)
     }
 
-    async fn recv(&mut self, this: Resource<HostSocket>, max_len: u64, flags: MessageFlags) -> Result<Vec<u8>> {
+    async fn recv(
+        &mut self,
+        this: Resource<HostSocket>,
+        max_len: u64,
+        flags: MessageFlags,
+    ) -> Result<Vec<u8>> {
         let max_len = self.clamp(max_len);
-        self.table.get_mut(&this)?.recv(max_len, msg_flags(flags)).await
+        self.table
+            .get_mut(&this)?
+            .recv(max_len, msg_flags(flags))
+            .await
     }
 
     async fn recv_from(
@@ -142,7 +188,11 @@ impl socket::HostSocket for SocketsCtxView<'_> {
         flags: MessageFlags,
     ) -> Result<(Vec<u8>, SocketAddress)> {
         let max_len = self.clamp(max_len);
-        let (data, from) = self.table.get_mut(&this)?.recv_from(max_len, msg_flags(flags)).await?;
+        let (data, from) = self
+            .table
+            .get_mut(&this)?
+            .recv_from(max_len, msg_flags(flags))
+            .await?;
         Ok((data, from.into()))
     }
 
@@ -167,8 +217,14 @@ impl socket::HostSocket for SocketsCtxView<'_> {
         Ok(self.table.get(&this)?.remote_address()?.into())
     }
 
-    async fn set_timeout(&mut self, this: Resource<HostSocket>, timeout: Option<Duration>) -> wasmtime::Result<()> {
-        self.table.get_mut(&this)?.set_timeout(timeout.map(duration));
+    async fn set_timeout(
+        &mut self,
+        this: Resource<HostSocket>,
+        timeout: Option<Duration>,
+    ) -> wasmtime::Result<()> {
+        self.table
+            .get_mut(&this)?
+            .set_timeout(timeout.map(duration));
         Ok(())
     }
 
@@ -180,7 +236,11 @@ impl socket::HostSocket for SocketsCtxView<'_> {
         options::set(self.table.get(&this)?, value)
     }
 
-    async fn get_option(&mut self, this: Resource<HostSocket>, name: OptionName) -> Result<SocketOption> {
+    async fn get_option(
+        &mut self,
+        this: Resource<HostSocket>,
+        name: OptionName,
+    ) -> Result<SocketOption> {
         options::get(self.table.get(&this)?, name)
     }
 

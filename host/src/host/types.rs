@@ -20,7 +20,10 @@ pub(crate) fn wit_error(errno: i32, message: Option<String>) -> Error {
     let message = match (code, message) {
         (ErrorCode::Other, None) => {
             tracing::debug!("errno {errno} has no WIT error code");
-            Some(format!("{} (os error {errno})", std::io::Error::from_raw_os_error(errno)))
+            Some(format!(
+                "{} (os error {errno})",
+                std::io::Error::from_raw_os_error(errno)
+            ))
         }
         (_, message) => message,
     };
