@@ -192,6 +192,7 @@ fn serve_guests(ports: mpsc::Sender<Result<SocketAddr>>) -> Result<()> {
                     .to_vec(),
                 policy: Policy::builder()
                     .allow_bind("127.0.0.1/32:*".parse()?)
+                    .allow_connect("127.0.0.1/32:*".parse()?)
                     .build()?,
                 stdout: Output::Capture(stdout.clone()),
                 ..GuestConfig::default()
@@ -209,7 +210,6 @@ fn serve_guests(ports: mpsc::Sender<Result<SocketAddr>>) -> Result<()> {
         let code = ended??;
         bail!("a guest echo server exited with {code}")
     })
-
 }
 
 /// Wait for the guest to print `listening on PORT`.

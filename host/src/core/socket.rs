@@ -353,18 +353,38 @@ impl HostSocket {
     }
 
     /// `recv(2)` of at most `max_len` bytes (the caller clamps it).
+    ///
+    /// `MSG_WAITALL` on a stream socket that may wait keeps receiving until
+    /// `max_len` bytes, end of stream or an error; data already received is
+    /// returned and the error left for the next call, as the kernel does.
     pub async fn recv(&mut self, max_len: usize, flags: MsgFlags) -> Result<Vec<u8>, SocketError> {
         let wait = self.wait_mode(flags);
+        let wait_all = flags & libc::MSG_WAITALL != 0
+            && flags & libc::MSG_PEEK == 0
+            && self.sock_type == SockType::Stream
+            && !matches!(wait, Wait::Never);
         let mut buffer = Vec::with_capacity(max_len);
-        let received = self
-            .io(Interest::READABLE, wait, |s| {
-                s.recv_with_flags(buffer.spare_capacity_mut(), flags)
-            })
-            .await?;
-        // SAFETY: the kernel initialised the first `received` bytes; with
-        // `MSG_TRUNC` it may report more than the buffer holds.
-        unsafe { buffer.set_len(received.min(max_len)) };
-        Ok(buffer)
+        loop {
+            let filled = buffer.len();
+            let spare = max_len - filled;
+            let received = self
+                .io(Interest::READABLE, wait, |s| {
+                    s.recv_with_flags(buffer.spare_capacity_mut(), flags)
+                })
+                .await;
+            match received {
+                Ok(received) => {
+                    // SAFETY: the kernel initialised `received` bytes after
+                    // `filled`; with `MSG_TRUNC` it may report more than fit.
+                    unsafe { buffer.set_len(filled + received.min(spare)) };
+                    if !wait_all || received == 0 || buffer.len() == max_len {
+                        return Ok(buffer);
+                    }
+                }
+                Err(_) if filled > 0 => return Ok(buffer),
+                Err(error) => return Err(error),
+            }
+        }
     }
 
     /// `recvfrom(2)`: data and the address it came from.

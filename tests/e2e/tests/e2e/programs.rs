@@ -40,6 +40,27 @@ async fn tcp_local() {
 }
 
 #[tokio::test(flavor = "current_thread")]
+async fn tcp_wait_all() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let peer = std::thread::spawn(move || {
+        use std::io::Write;
+        let (mut stream, _) = listener.accept().unwrap();
+        stream.write_all(b"hello").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        stream.write_all(b"world").unwrap();
+    });
+    let guest = run(
+        programs::TCP_WAIT_ALL,
+        Setup::new(&[&port.to_string()], loopback()),
+    )
+    .await;
+    guest.assert_success();
+    assert!(guest.stdout.ends_with("wait-all ok\n"), "{}", guest.stdout);
+    peer.join().unwrap();
+}
+
+#[tokio::test(flavor = "current_thread")]
 async fn options_roundtrip() {
     let guest = run(programs::OPTIONS_ROUNDTRIP, Setup::new(&[], loopback())).await;
     guest.assert_success();
