@@ -67,3 +67,57 @@ macro_rules! socket_wrapper {
 }
 
 pub(crate) use socket_wrapper;
+
+/// Implements `Read` and `Write` for a connected stream type and for shared
+/// references to it, the way std does for `TcpStream`.
+macro_rules! stream_io {
+    ($ty:ident) => {
+        /// Calls `socket.recv`, like `recv(2)`.
+        impl std::io::Read for $ty {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                (&*self).read(buf)
+            }
+        }
+
+        /// Calls `socket.recv`, like `recv(2)`.
+        impl std::io::Read for &$ty {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                self.socket.read_stream(buf)
+            }
+        }
+
+        /// `write` calls `socket.send`, like `send(2)`; `write_all` calls
+        /// `socket.send-all`; `flush` does nothing.
+        impl std::io::Write for $ty {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                (&*self).write(buf)
+            }
+
+            fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+                (&*self).write_all(buf)
+            }
+
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+
+        /// `write` calls `socket.send`, like `send(2)`; `write_all` calls
+        /// `socket.send-all`; `flush` does nothing.
+        impl std::io::Write for &$ty {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.socket.send(buf)
+            }
+
+            fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+                self.socket.send_all(buf)
+            }
+
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+    };
+}
+
+pub(crate) use stream_io;

@@ -1,6 +1,6 @@
 //! TCP listeners and streams.
 
-use std::io::{self, Read, Write};
+use std::io;
 use std::net::{Shutdown, SocketAddr};
 use std::time::Duration;
 
@@ -209,48 +209,4 @@ impl TcpStream {
     }
 }
 
-/// Calls `socket.recv`, like `recv(2)`.
-impl Read for TcpStream {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        (&*self).read(buf)
-    }
-}
-
-/// Calls `socket.recv`, like `recv(2)`.
-impl Read for &TcpStream {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.socket.read_stream(buf)
-    }
-}
-
-/// `write` calls `socket.send`, like `send(2)`; `write_all` calls
-/// `socket.send-all`; `flush` does nothing.
-impl Write for TcpStream {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        (&*self).write(buf)
-    }
-
-    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        (&*self).write_all(buf)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-/// `write` calls `socket.send`, like `send(2)`; `write_all` calls
-/// `socket.send-all`; `flush` does nothing.
-impl Write for &TcpStream {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.socket.send(buf)
-    }
-
-    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        self.socket.send_all(buf)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
+crate::wrapper::stream_io!(TcpStream);
