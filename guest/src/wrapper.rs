@@ -56,6 +56,16 @@ macro_rules! socket_wrapper {
                 self.socket.set_nonblocking(nonblocking)
             }
 
+            /// A new handle to the same socket, in blocking mode, like
+            /// Python's `socket.dup`.
+            ///
+            /// Calls `socket.dup`, like `dup(2)`.
+            pub fn try_clone(&self) -> std::io::Result<$ty> {
+                Ok($ty {
+                    socket: self.socket.try_clone()?,
+                })
+            }
+
             /// Reads and clears the pending error (`SO_ERROR`).
             ///
             /// Calls `socket.get-option(pending-error)`.

@@ -156,20 +156,25 @@ impl<T: ToSocketAddrs + ?Sized> ToSocketAddrs for &T {
 
 /// Calls `f` with each address in turn until one succeeds.
 ///
-/// When every address fails, the error of the last one is returned, as
-/// std does and as Python's `socket.create_connection` raises.
+/// When every address fails, the error for the first (the preferred)
+/// address is returned. std and Python's `socket.create_connection` return
+/// the last one instead; under a policy that grants only some of a name's
+/// addresses, that would report the denial of a fallback address rather
+/// than what went wrong with the address that was granted.
 pub(crate) fn each_addr<A: ToSocketAddrs, T>(
     addrs: A,
     mut f: impl FnMut(SocketAddr) -> io::Result<T>,
 ) -> io::Result<T> {
-    let mut last_error = None;
+    let mut first_error = None;
     for addr in addrs.to_socket_addrs()? {
         match f(addr) {
             Ok(value) => return Ok(value),
-            Err(err) => last_error = Some(err),
+            Err(err) => {
+                first_error.get_or_insert(err);
+            }
         }
     }
-    Err(last_error.unwrap_or_else(|| {
+    Err(first_error.unwrap_or_else(|| {
         error::local(
             ErrorCode::InvalidArgument,
             "could not resolve to any addresses",

@@ -35,7 +35,8 @@ socket_wrapper!(TcpListener);
 
 impl TcpListener {
     /// Creates a listener bound to `addr`, trying each address it resolves
-    /// to until one binds; when none does, the last error is returned.
+    /// to until one binds; when none does, the error for the first address
+    /// is returned.
     ///
     /// As std does on Unix, `SO_REUSEADDR` is set before binding, and the
     /// backlog is 128.
@@ -118,8 +119,10 @@ impl TcpStream {
     /// Connects to `addr`, trying each address it resolves to in order and
     /// returning the first connection made.
     ///
-    /// When every address fails, the error of the last attempt is returned,
-    /// as std does and as Python's `socket.create_connection` raises.
+    /// When every address fails, the error for the first address is
+    /// returned. (std and Python's `socket.create_connection` return the
+    /// last; under a policy that grants only some of a name's addresses, that
+    /// would report a denied fallback instead of the failure that matters.)
     ///
     /// Calls `socket.create-socket` and `socket.connect`, like `socket(2)`
     /// and `connect(2)`.

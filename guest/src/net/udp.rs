@@ -33,7 +33,8 @@ socket_wrapper!(UdpSocket);
 
 impl UdpSocket {
     /// Creates a socket bound to `addr`, trying each address it resolves to
-    /// until one binds; when none does, the last error is returned.
+    /// until one binds; when none does, the error for the first address is
+    /// returned.
     ///
     /// Calls `socket.create-socket` and `socket.bind`, like `socket(2)` and
     /// `bind(2)`.

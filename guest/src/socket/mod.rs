@@ -75,6 +75,30 @@ impl Socket {
         Ok(Socket { inner })
     }
 
+    /// Creates a pair of connected, unnamed sockets, like Python's
+    /// `socket.socketpair`. Only [`Domain::UNIX`] makes pairs.
+    ///
+    /// Calls `socket.socketpair`, like `socketpair(2)`.
+    pub fn pair(
+        domain: Domain,
+        ty: Type,
+        protocol: Option<Protocol>,
+    ) -> io::Result<(Socket, Socket)> {
+        let protocol = protocol.map_or(0, i32::from);
+        let (a, b) = wit::socketpair(domain.into(), ty.into(), protocol)?;
+        Ok((Socket { inner: a }, Socket { inner: b }))
+    }
+
+    /// A new socket sharing this one (data, options, connection), in
+    /// blocking mode, like Python's `socket.dup`.
+    ///
+    /// Calls `socket.dup`, like `dup(2)`.
+    pub fn try_clone(&self) -> io::Result<Socket> {
+        Ok(Socket {
+            inner: self.inner.dup()?,
+        })
+    }
+
     /// The address family given at creation, like Python's `socket.family`.
     ///
     /// Calls `socket.family`.

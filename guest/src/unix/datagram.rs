@@ -59,6 +59,14 @@ impl UnixDatagram {
         Ok(UnixDatagram { socket })
     }
 
+    /// Creates a pair of connected, unnamed datagram sockets.
+    ///
+    /// Calls `socket.socketpair`, like `socketpair(2)`.
+    pub fn pair() -> io::Result<(UnixDatagram, UnixDatagram)> {
+        let (a, b) = Socket::pair(Domain::UNIX, Type::DGRAM, None)?;
+        Ok((UnixDatagram { socket: a }, UnixDatagram { socket: b }))
+    }
+
     /// Sets the default destination and the only source datagrams are
     /// received from.
     ///

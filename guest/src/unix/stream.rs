@@ -100,6 +100,14 @@ pub struct UnixStream {
 socket_wrapper!(UnixStream);
 
 impl UnixStream {
+    /// Creates a pair of connected, unnamed stream sockets.
+    ///
+    /// Calls `socket.socketpair`, like `socketpair(2)`.
+    pub fn pair() -> io::Result<(UnixStream, UnixStream)> {
+        let (a, b) = Socket::pair(Domain::UNIX, Type::STREAM, None)?;
+        Ok((UnixStream { socket: a }, UnixStream { socket: b }))
+    }
+
     /// Connects to the socket at `path`.
     ///
     /// Calls `socket.create-socket` and `socket.connect`, like `socket(2)`

@@ -46,6 +46,18 @@ pub enum SockType {
     Raw,
 }
 
+impl SockType {
+    /// The socket2 type.
+    fn os_type(self) -> Type {
+        match self {
+            SockType::Stream => Type::STREAM,
+            SockType::Dgram => Type::DGRAM,
+            SockType::SeqPacket => Type::SEQPACKET,
+            SockType::Raw => Type::RAW,
+        }
+    }
+}
+
 /// `shutdown(2)`'s `how`.
 pub use std::net::Shutdown;
 
@@ -107,14 +119,12 @@ impl HostSocket {
             Family::Inet => Domain::IPV4,
             Family::Inet6 => Domain::IPV6,
         };
-        let ty = match sock_type {
-            SockType::Stream => Type::STREAM,
-            SockType::Dgram => Type::DGRAM,
-            SockType::SeqPacket => Type::SEQPACKET,
-            SockType::Raw => Type::RAW,
-        };
         let protocol = (protocol != 0).then_some(Protocol::from(protocol));
-        let socket = Socket::new(domain, ty.nonblocking().cloexec(), protocol)?;
+        let socket = Socket::new(
+            domain,
+            sock_type.os_type().nonblocking().cloexec(),
+            protocol,
+        )?;
         Ok(Self::from_socket(socket, family, sock_type, false))
     }
 
@@ -131,6 +141,38 @@ impl HostSocket {
             unix_local: None,
             unix_peer: None,
         }
+    }
+
+    /// `socketpair(2)`: two connected, unnamed sockets.
+    pub fn pair(
+        family: Family,
+        sock_type: SockType,
+        protocol: i32,
+    ) -> Result<(HostSocket, HostSocket), SocketError> {
+        if family != Family::Unix {
+            return Err(SocketError::errno(libc::EOPNOTSUPP));
+        }
+        let protocol = (protocol != 0).then_some(Protocol::from(protocol));
+        let (a, b) = Socket::pair(
+            Domain::UNIX,
+            sock_type.os_type().nonblocking().cloexec(),
+            protocol,
+        )?;
+        Ok((
+            Self::from_socket(a, family, sock_type, true),
+            Self::from_socket(b, family, sock_type, true),
+        ))
+    }
+
+    /// `dup(2)`: a new socket sharing this one's open file description. It
+    /// starts in blocking mode, as Python's `dup` makes it.
+    pub fn dup(&self) -> Result<HostSocket, SocketError> {
+        let copy = self.os_socket()?.try_clone()?;
+        let mut dup = Self::from_socket(copy, self.family, self.sock_type, self.bound);
+        dup.protocol = self.protocol;
+        dup.unix_local = self.unix_local.clone();
+        dup.unix_peer = self.unix_peer.clone();
+        Ok(dup)
     }
 
     /// The family given at creation.

@@ -16,9 +16,9 @@ use crate::host::options;
 type Result<T> = std::result::Result<T, SocketError>;
 
 impl SocketsCtxView<'_> {
-    /// Fail with `EMFILE` when the guest holds its quota of sockets.
-    fn reserve_socket(&self) -> Result<()> {
-        if self.ctx.open_sockets >= self.ctx.limits.max_sockets {
+    /// Fail with `EMFILE` unless `count` more sockets fit the guest's quota.
+    fn reserve_sockets(&self, count: usize) -> Result<()> {
+        if self.ctx.open_sockets + count > self.ctx.limits.max_sockets {
             return Err(SocketError::with_message(
                 libc::EMFILE,
                 format!(
@@ -52,7 +52,7 @@ impl socket::Host for SocketsCtxView<'_> {
         sock_type: SocketType,
         protocol: Protocol,
     ) -> Result<Resource<HostSocket>> {
-        self.reserve_socket()?;
+        self.reserve_sockets(1)?;
         if sock_type == SocketType::Raw {
             return Err(SocketError::denied(
                 "raw sockets are not granted by the policy",
@@ -60,6 +60,17 @@ impl socket::Host for SocketsCtxView<'_> {
         }
         let socket = HostSocket::new(family.into(), sock_type.into(), protocol)?;
         self.adopt(socket)
+    }
+
+    async fn socketpair(
+        &mut self,
+        family: AddressFamily,
+        sock_type: SocketType,
+        protocol: Protocol,
+    ) -> Result<(Resource<HostSocket>, Resource<HostSocket>)> {
+        self.reserve_sockets(2)?;
+        let (a, b) = HostSocket::pair(family.into(), sock_type.into(), protocol)?;
+        Ok((self.adopt(a)?, self.adopt(b)?))
     }
 
     async fn poll(
@@ -107,6 +118,12 @@ impl socket::HostSocket for SocketsCtxView<'_> {
         Ok(self.table.get(&this)?.protocol())
     }
 
+    async fn dup(&mut self, this: Resource<HostSocket>) -> Result<Resource<HostSocket>> {
+        self.reserve_sockets(1)?;
+        let dup = self.table.get(&this)?.dup()?;
+        self.adopt(dup)
+    }
+
     async fn bind(&mut self, this: Resource<HostSocket>, address: SocketAddress) -> Result<()> {
         let socket = self.table.get_mut(&this)?;
         socket.bind(&self.ctx.policy, &address.into())
@@ -121,7 +138,7 @@ impl socket::HostSocket for SocketsCtxView<'_> {
         &mut self,
         this: Resource<HostSocket>,
     ) -> Result<(Resource<HostSocket>, SocketAddress)> {
-        self.reserve_socket()?;
+        self.reserve_sockets(1)?;
         let (accepted, peer) = self.table.get_mut(&this)?.accept().await?;
         Ok((self.adopt(accepted)?, peer.into()))
     }

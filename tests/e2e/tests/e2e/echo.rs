@@ -402,3 +402,18 @@ async fn getaddrinfo_lists_localhost() {
         );
     }
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn socketpair_example() {
+    let pair = run(
+        programs::SOCKETPAIR,
+        Setup::new(&[], wasock_host::Policy::default()),
+    )
+    .await;
+    pair.assert_success();
+    assert_eq!(
+        pair.stdout,
+        "in parent, sending message\nin child, waiting for message\nmessage from parent: b'ping'\n\
+         response from child: b'pong'\n"
+    );
+}

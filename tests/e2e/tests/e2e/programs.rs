@@ -11,6 +11,7 @@ wasock_artifacts::foreach_options!(assert_test_exists);
 wasock_artifacts::foreach_poll!(assert_test_exists);
 wasock_artifacts::foreach_timeout!(assert_test_exists);
 wasock_artifacts::foreach_bench!(assert_test_exists);
+wasock_artifacts::foreach_socket!(assert_test_exists);
 
 /// Loopback on any port, and `::1` when this machine has it.
 fn loopback() -> wasock_host::Policy {
@@ -58,6 +59,17 @@ async fn tcp_wait_all() {
     guest.assert_success();
     assert!(guest.stdout.ends_with("wait-all ok\n"), "{}", guest.stdout);
     peer.join().unwrap();
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn socket_pair_dup() {
+    let guest = run(
+        programs::SOCKET_PAIR_DUP,
+        Setup::new(&[], wasock_host::Policy::default()),
+    )
+    .await;
+    guest.assert_success();
+    assert!(guest.stdout.ends_with("pairs ok\n"), "{}", guest.stdout);
 }
 
 #[tokio::test(flavor = "current_thread")]
