@@ -57,6 +57,12 @@ pub struct RunArgs {
     #[arg(long, value_name = "DIR")]
     pub allow_unix: Vec<PathBuf>,
 
+    /// Grant Unix sockets in the abstract namespace whose names start with
+    /// PREFIX; an empty PREFIX grants every name and autobind. Repeatable.
+    /// Example: --allow-abstract myapp-
+    #[arg(long, value_name = "PREFIX")]
+    pub allow_abstract: Vec<String>,
+
     /// Grant name lookups through the host's resolver (without it, only
     /// numeric hosts and `localhost` resolve). Example: --allow-dns
     #[arg(long)]
@@ -114,6 +120,9 @@ impl RunArgs {
         }
         for dir in &self.allow_unix {
             builder.allow_unix_dir(dir);
+        }
+        for prefix in &self.allow_abstract {
+            builder.allow_unix_abstract(prefix.as_bytes());
         }
         builder.allow_dns(self.allow_dns);
         Ok(builder.build()?)

@@ -191,6 +191,7 @@ pub struct Policy {
     connect: Vec<AddrRule>,
     bind: Vec<AddrRule>,
     unix: Arc<Vec<UnixGrant>>,
+    abstract_prefixes: Vec<Vec<u8>>,
     dns: bool,
     cwd: PathBuf,
 }
@@ -219,6 +220,33 @@ impl Policy {
         );
         tracing::debug!(target: "wasock::policy", "denied: {message}");
         Err(SocketError::denied(message))
+    }
+
+    /// Check a Unix abstract-namespace name (without its leading NUL): it
+    /// must start with a granted prefix.
+    pub fn check_abstract(&self, name: &[u8]) -> Result<(), SocketError> {
+        if self
+            .abstract_prefixes
+            .iter()
+            .any(|prefix| name.starts_with(prefix))
+        {
+            return Ok(());
+        }
+        Err(SocketError::denied(format!(
+            "abstract Unix socket name `@{}` is not granted by the policy (grant a prefix with --allow-abstract)",
+            name.escape_ascii()
+        )))
+    }
+
+    /// Check an autobind (the kernel picks a random abstract name): only a
+    /// grant of every abstract name (the empty prefix) allows it.
+    pub fn check_autobind(&self) -> Result<(), SocketError> {
+        if self.abstract_prefixes.iter().any(Vec::is_empty) {
+            return Ok(());
+        }
+        Err(SocketError::denied(
+            "an autobound (random abstract) Unix socket name is not granted by the policy (grant it with --allow-abstract '')",
+        ))
     }
 
     /// Whether the guest may look names up through the host's resolver.
@@ -264,6 +292,7 @@ pub struct PolicyBuilder {
     connect: Vec<AddrRule>,
     bind: Vec<AddrRule>,
     unix_dirs: Vec<PathBuf>,
+    abstract_prefixes: Vec<Vec<u8>>,
     dns: bool,
 }
 
@@ -286,6 +315,14 @@ impl PolicyBuilder {
     /// `wasock run --allow-unix DIR`.
     pub fn allow_unix_dir(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
         self.unix_dirs.push(dir.into());
+        self
+    }
+
+    /// Grant Unix sockets in the abstract namespace whose names start with
+    /// `prefix`; the empty prefix grants every name, and autobind.
+    /// `wasock run --allow-abstract PREFIX`.
+    pub fn allow_unix_abstract(&mut self, prefix: impl Into<Vec<u8>>) -> &mut Self {
+        self.abstract_prefixes.push(prefix.into());
         self
     }
 
@@ -321,6 +358,7 @@ impl PolicyBuilder {
             connect: self.connect.clone(),
             bind: self.bind.clone(),
             unix: Arc::new(unix),
+            abstract_prefixes: self.abstract_prefixes.clone(),
             dns: self.dns,
             cwd,
         })

@@ -83,6 +83,7 @@ fn help_documents_every_flag_with_an_example() {
         "--allow-connect",
         "--allow-bind",
         "--allow-unix",
+        "--allow-abstract",
         "--allow-dns",
         "--env",
         "--dir",
@@ -293,4 +294,30 @@ fn is_empty(dir: &Path) -> bool {
     std::fs::read_dir(dir)
         .map(|mut d| d.next().is_none())
         .unwrap_or(true)
+}
+
+#[test]
+fn allow_abstract_grants_a_prefix() {
+    let prefix = format!("wasock-cli-{}-", std::process::id());
+    let denied = output(&["run", programs::UNIX_ABSTRACT, &prefix]);
+    assert!(!denied.status.success());
+    assert!(
+        text(&denied.stderr).contains("--allow-abstract"),
+        "{}",
+        text(&denied.stderr)
+    );
+    let granted = output(&[
+        "run",
+        "--allow-abstract",
+        &prefix,
+        programs::UNIX_ABSTRACT,
+        &prefix,
+    ]);
+    assert!(
+        granted.status.success(),
+        "{}{}",
+        text(&granted.stdout),
+        text(&granted.stderr)
+    );
+    assert!(text(&granted.stdout).ends_with("abstract ok\n"));
 }

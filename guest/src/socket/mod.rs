@@ -28,6 +28,7 @@
 mod kind;
 mod options;
 
+use std::fmt;
 use std::io;
 use std::net::Shutdown;
 use std::time::Duration;
@@ -43,7 +44,6 @@ use crate::bindings::wasock::sockets::types::ShutdownHow;
 /// A socket of any family and type: the BSD socket object.
 ///
 /// Dropping it closes the socket.
-#[derive(Debug)]
 pub struct Socket {
     inner: wit::Socket,
 }
@@ -317,6 +317,19 @@ impl Socket {
     /// The WIT resource underneath, for calls this crate does not wrap.
     pub fn as_raw(&self) -> &wit::Socket {
         &self.inner
+    }
+}
+
+/// Shows the family, the type and, when it has one, the local address.
+impl fmt::Debug for Socket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut debug = f.debug_struct("Socket");
+        debug.field("family", &self.family());
+        debug.field("type", &self.socket_type());
+        if let Ok(addr) = self.local_addr() {
+            debug.field("local", &addr);
+        }
+        debug.finish()
     }
 }
 

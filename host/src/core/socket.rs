@@ -10,6 +10,7 @@ use std::io;
 use std::mem::MaybeUninit;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::os::fd::{AsRawFd, RawFd};
+use std::os::unix::ffi::OsStrExt;
 use std::time::Duration;
 
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
@@ -226,9 +227,15 @@ impl HostSocket {
                 self.os_socket()?.bind(&confined.sockaddr)?;
                 self.unix_local = Some(address.clone());
             }
-            SockAddress::UnixAbstract(_) | SockAddress::Unnamed => {
+            SockAddress::UnixAbstract(name) => {
                 self.expect_unix_family()?;
-                return Err(abstract_denied());
+                policy.check_abstract(name)?;
+                self.os_socket()?.bind(&abstract_sockaddr(name)?)?;
+            }
+            SockAddress::Unnamed => {
+                self.expect_unix_family()?;
+                policy.check_autobind()?;
+                self.os_socket()?.bind(&abstract_sockaddr(&[])?)?;
             }
         }
         self.bound = true;
@@ -248,11 +255,8 @@ impl HostSocket {
                     AddrUse::ListenImplicitBind,
                     (Ipv6Addr::UNSPECIFIED, 0).into(),
                 )?,
-                Family::Unix => {
-                    if matches!(self.sock_type, SockType::Stream | SockType::SeqPacket) {
-                        return Err(abstract_denied());
-                    }
-                }
+                // Linux refuses to listen on an unbound Unix socket (EINVAL).
+                Family::Unix => {}
             }
         }
         let backlog = i32::try_from(backlog).unwrap_or(i32::MAX);
@@ -503,9 +507,14 @@ impl HostSocket {
                 let confined = unix_path::for_connect(policy, path)?;
                 Ok((confined.sockaddr.clone(), Some(confined)))
             }
-            SockAddress::UnixAbstract(_) | SockAddress::Unnamed => {
+            SockAddress::UnixAbstract(name) => {
                 self.expect_unix_family()?;
-                Err(abstract_denied())
+                policy.check_abstract(name)?;
+                Ok((abstract_sockaddr(name)?, None))
+            }
+            SockAddress::Unnamed => {
+                self.expect_unix_family()?;
+                Err(SocketError::errno(libc::EINVAL))
             }
         }
     }
@@ -595,6 +604,14 @@ impl HostSocket {
     }
 }
 
-fn abstract_denied() -> SocketError {
-    SocketError::denied("abstract and autobound Unix socket names are not granted by the policy")
+/// A Unix address in the abstract namespace; an empty name asks the kernel
+/// to autobind (an address of the family alone).
+fn abstract_sockaddr(name: &[u8]) -> Result<SockAddr, SocketError> {
+    let mut path = Vec::with_capacity(name.len() + 1);
+    if !name.is_empty() {
+        path.push(0);
+        path.extend_from_slice(name);
+    }
+    SockAddr::unix(std::ffi::OsStr::from_bytes(&path))
+        .map_err(|_| SocketError::with_message(libc::EINVAL, "abstract Unix socket name too long"))
 }

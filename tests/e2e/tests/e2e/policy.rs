@@ -12,6 +12,7 @@ use wasock_host::Policy;
 use crate::assert_test_exists;
 
 wasock_artifacts::foreach_policy!(assert_test_exists);
+wasock_artifacts::foreach_unix!(assert_test_exists);
 
 #[tokio::test(flavor = "current_thread")]
 async fn policy_denied() {
@@ -92,4 +93,30 @@ async fn policy_unix_escape() {
         vec!["native.sock"],
         "nothing was bound outside the grant"
     );
+}
+
+/// Abstract names are granted by prefix, and reach native listeners.
+#[tokio::test(flavor = "current_thread")]
+async fn unix_abstract() {
+    use std::os::linux::net::SocketAddrExt;
+    let prefix = format!("wasock-test-{}-", std::process::id());
+    let native_name = format!("{prefix}native");
+    let address =
+        std::os::unix::net::SocketAddr::from_abstract_name(native_name.as_bytes()).unwrap();
+    let native = UnixListener::bind_addr(&address).unwrap();
+    let greeter = std::thread::spawn(move || {
+        let (mut stream, _) = native.accept().unwrap();
+        stream.write_all(b"hello").unwrap();
+    });
+    let grant = policy(|p| {
+        p.allow_unix_abstract(prefix.clone());
+    });
+    let guest = run(
+        programs::UNIX_ABSTRACT,
+        Setup::new(&[&prefix, &native_name], grant),
+    )
+    .await;
+    guest.assert_success();
+    assert!(guest.stdout.ends_with("abstract ok\n"), "{}", guest.stdout);
+    greeter.join().unwrap();
 }
