@@ -9,12 +9,14 @@
 //! Output goes through `println!`; Rust's standard output is line-buffered,
 //! so each line reaches a pipe as soon as it is printed.
 
+use std::convert::Infallible;
 use std::fmt::{Display, Write as _};
 use std::io::{self, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::process;
 
 use wasock::lookup::{AddrInfoHints, getaddrinfo};
+use wasock::net::TcpListener;
 use wasock::socket::{Domain, Protocol, SockAddr, Type};
 use wasock::unix;
 
@@ -230,6 +232,75 @@ pub fn echo_connection<S: Read + Write>(mut stream: S, client: &str) -> io::Resu
     }
 }
 
+/// The accept loop of the explicit-address and `INADDR_ANY` echo servers:
+/// prints `waiting for a connection`, then `client connected: <addr>` for
+/// each client, and echoes chunks of up to [`CHUNK`] bytes, printing each
+/// (the empty read that ends the connection too). Each connection is closed
+/// however it ends; returns only on an error.
+pub fn serve_echo(listener: &TcpListener) -> io::Result<Infallible> {
+    loop {
+        println!("waiting for a connection");
+        let (connection, client_address) = listener.accept()?;
+        println!("client connected: {}", py_inet_addr(&client_address));
+        let result = echo_back(&connection);
+        drop(connection);
+        result?;
+    }
+}
+
+/// Sends back every chunk a client sends until it closes.
+fn echo_back<S: Read + Write>(mut stream: S) -> io::Result<()> {
+    loop {
+        let mut buf = [0; CHUNK];
+        let len = stream.read(&mut buf)?;
+        println!("received {}", py_bytes_repr(&buf[..len]));
+        if len == 0 {
+            return Ok(());
+        }
+        stream.write_all(&buf[..len])?;
+    }
+}
+
+/// Python's `repr()` of a `str`, e.g. `'localhost'`: single quotes unless
+/// the text holds a `'` and no `"`; `\t`, `\n`, `\r`, `\\`, the quote and
+/// other control characters escaped.
+pub fn py_str_repr(text: &str) -> String {
+    let quote = if text.contains('\'') && !text.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut repr = String::with_capacity(text.len() + 2);
+    repr.push(quote);
+    for c in text.chars() {
+        match c {
+            '\\' => repr.push_str("\\\\"),
+            '\t' => repr.push_str("\\t"),
+            '\n' => repr.push_str("\\n"),
+            '\r' => repr.push_str("\\r"),
+            _ if c == quote => {
+                repr.push('\\');
+                repr.push(quote);
+            }
+            _ if c.is_control() => {
+                let _ = write!(repr, "\\x{:02x}", u32::from(c));
+            }
+            _ => repr.push(c),
+        }
+    }
+    repr.push(quote);
+    repr
+}
+
+/// Python's `repr()` of a list of `str`, e.g. `['127.0.0.1', '::1']`.
+pub fn py_str_list<T: Display>(items: &[T]) -> String {
+    let items: Vec<String> = items
+        .iter()
+        .map(|item| py_str_repr(&item.to_string()))
+        .collect();
+    format!("[{}]", items.join(", "))
+}
+
 /// The command-line arguments, with `defaults` for those not given. More
 /// arguments than defaults is an error.
 pub fn args<const N: usize>(defaults: [&str; N]) -> [String; N] {
@@ -308,5 +379,16 @@ mod tests {
         assert_eq!(type_name(Type::STREAM), "SOCK_STREAM");
         assert_eq!(protocol_name(Protocol::TCP), "IPPROTO_TCP");
         assert_eq!(protocol_name(Protocol::from(0)), "IPPROTO_IP");
+    }
+
+    #[test]
+    fn str_lists_print_as_python_lists() {
+        assert_eq!(py_str_list::<String>(&[]), "[]");
+        assert_eq!(
+            py_str_list(&["localhost", "vm.example"]),
+            "['localhost', 'vm.example']"
+        );
+        assert_eq!(py_str_repr("it's"), "\"it's\"");
+        assert_eq!(py_str_repr("a\tb\x01"), "'a\\tb\\x01'");
     }
 }

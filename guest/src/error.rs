@@ -198,6 +198,7 @@ fn describe(code: ErrorCode) -> (i32, &'static str, io::ErrorKind) {
         ErrorCode::TooManyOpenFiles => (24, "Too many open files", K::Other),
         ErrorCode::SystemFileLimit => (23, "Too many open files in system", K::Other),
         ErrorCode::NotFound => (2, "No such file or directory", K::NotFound),
+        ErrorCode::AlreadyExists => (17, "File exists", K::AlreadyExists),
         ErrorCode::NotADirectory => (20, "Not a directory", K::NotADirectory),
         ErrorCode::NameTooLong => (36, "File name too long", K::InvalidFilename),
         // `ErrorKind::FilesystemLoop` is not stable in Rust 1.95.
@@ -205,6 +206,7 @@ fn describe(code: ErrorCode) -> (i32, &'static str, io::ErrorKind) {
         ErrorCode::ReadOnlyFileSystem => (30, "Read-only file system", K::ReadOnlyFilesystem),
         ErrorCode::NotASocket => (88, "Socket operation on non-socket", K::Other),
         ErrorCode::NoSuchDevice => (19, "No such device", K::Other),
+        ErrorCode::NoSuchDeviceOrAddress => (6, "No such device or address", K::Other),
         ErrorCode::BadDescriptor => (9, "Bad file descriptor", K::Other),
         ErrorCode::ProtocolError => (71, "Protocol error", K::Other),
         ErrorCode::Interrupted => (4, "Interrupted system call", K::Interrupted),

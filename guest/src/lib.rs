@@ -19,7 +19,8 @@
 //!   and type, configured before use, with typed socket options.
 //! - [`lookup`] holds [`lookup_host`](lookup::lookup_host) (tokio's shape) and
 //!   a complete [`getaddrinfo`](lookup::getaddrinfo).
-//! - [`poll`](mod@poll) waits on several sockets at once.
+//! - [`poll`](mod@poll) waits on several sockets at once, with a one-shot
+//!   `poll` or an epoll-like [`Poller`](poll::Poller) for large sets.
 //!
 //! Each socket has Python's three modes: blocking (the default), non-blocking
 //! and timeout mode, set with `set_timeout` or `set_nonblocking`. A blocking
@@ -43,6 +44,7 @@
 
 mod addr;
 mod error;
+pub mod inet;
 pub mod lookup;
 pub mod net;
 pub mod poll;

@@ -13,6 +13,7 @@ wasmtime::component::bindgen!({
     },
     with: {
         "wasock:sockets/socket.socket": crate::core::HostSocket,
+        "wasock:sockets/socket.poller": crate::core::poller::Poller,
     },
 });
 

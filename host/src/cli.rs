@@ -63,10 +63,46 @@ pub struct RunArgs {
     #[arg(long, value_name = "PREFIX")]
     pub allow_abstract: Vec<String>,
 
+    /// Grant raw sockets (SOCK_RAW); the kernel still requires CAP_NET_RAW.
+    /// Example: --allow-raw
+    #[arg(long)]
+    pub allow_raw: bool,
+
+    /// Grant ICMP "ping" sockets (SOCK_DGRAM with IPPROTO_ICMP/ICMPV6); the
+    /// kernel still checks net.ipv4.ping_group_range. Example: --allow-icmp
+    #[arg(long)]
+    pub allow_icmp: bool,
+
     /// Grant name lookups through the host's resolver (without it, only
     /// numeric hosts and `localhost` resolve). Example: --allow-dns
     #[arg(long)]
     pub allow_dns: bool,
+
+    /// Grant joining multicast groups (IP_ADD_MEMBERSHIP,
+    /// IP_ADD_SOURCE_MEMBERSHIP, IPV6_JOIN_GROUP); sending to a group also
+    /// needs --allow-connect. Example: --allow-multicast
+    #[arg(long)]
+    pub allow_multicast: bool,
+
+    /// Grant reverse lookups, an address's name (`getnameinfo` without
+    /// NI_NUMERICHOST, `gethostbyaddr`). Example: --allow-reverse-dns
+    #[arg(long)]
+    pub allow_reverse_dns: bool,
+
+    /// The host name the guest sees (default: localhost).
+    /// Example: --host-name sandbox
+    #[arg(long, value_name = "NAME", conflicts_with = "allow_host_name")]
+    pub host_name: Option<String>,
+
+    /// Let the guest see the host's real name instead of a configured one.
+    /// Example: --allow-host-name
+    #[arg(long)]
+    pub allow_host_name: bool,
+
+    /// Grant listing network interfaces and translating their names and
+    /// indexes (`if_nameindex` and co.). Example: --allow-interfaces
+    #[arg(long)]
+    pub allow_interfaces: bool,
 
     /// Set an environment variable for the guest. Repeatable.
     /// Example: --env RUST_LOG=debug
@@ -125,6 +161,15 @@ impl RunArgs {
             builder.allow_unix_abstract(prefix.as_bytes());
         }
         builder.allow_dns(self.allow_dns);
+        builder.allow_multicast(self.allow_multicast);
+        builder.allow_reverse_dns(self.allow_reverse_dns);
+        if let Some(name) = &self.host_name {
+            builder.host_name(name);
+        }
+        builder.allow_real_host_name(self.allow_host_name);
+        builder.allow_interfaces(self.allow_interfaces);
+        builder.allow_raw(self.allow_raw);
+        builder.allow_icmp(self.allow_icmp);
         Ok(builder.build()?)
     }
 

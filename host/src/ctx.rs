@@ -1,6 +1,9 @@
 //! Host state: the per-guest sockets context, the borrowed view the WIT
 //! adapters work on, and the trait an embedder implements to link wasock.
 
+use std::os::fd::OwnedFd;
+use std::sync::Arc;
+
 use wasmtime::component::{HasData, Linker, ResourceTable};
 
 use crate::policy::Policy;
@@ -9,12 +12,15 @@ use crate::policy::Policy;
 /// never host memory growth.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
-    /// Open sockets at once; more fail with `too-many-open-files` (EMFILE).
+    /// Open sockets and pollers at once (each holds a descriptor); more fail
+    /// with `too-many-open-files` (EMFILE).
     pub max_sockets: usize,
     /// Bytes one `recv` allocates or one `send` passes to the kernel; larger
     /// requests are clamped before anything is allocated.
     pub max_bytes_per_call: usize,
     /// Sockets in one `poll`; more fail with `invalid-argument` (EINVAL).
+    /// Also the sockets in one poller's set; registering more fails with
+    /// `no-buffer-space` (ENOBUFS).
     pub max_poll_targets: usize,
 }
 
@@ -36,6 +42,7 @@ pub struct SocketsCtx {
     pub(crate) policy: Policy,
     pub(crate) limits: Limits,
     pub(crate) open_sockets: usize,
+    pub(crate) inherited: Vec<Arc<OwnedFd>>,
 }
 
 impl SocketsCtx {
@@ -45,7 +52,22 @@ impl SocketsCtx {
             policy,
             limits: Limits::default(),
             open_sockets: 0,
+            inherited: Vec::new(),
         }
+    }
+
+    /// Hand the guest an open socket, which it takes with
+    /// `take-inherited-sockets` (socket activation). The guest gets its own
+    /// descriptor of it; clones of this context share the socket.
+    pub fn inherit_socket(self, socket: impl Into<OwnedFd>) -> Self {
+        self.inherit_shared(Arc::new(socket.into()))
+    }
+
+    /// [`inherit_socket`](Self::inherit_socket) for a socket shared with
+    /// other contexts: each guest gets its own descriptor.
+    pub fn inherit_shared(mut self, socket: Arc<OwnedFd>) -> Self {
+        self.inherited.push(socket);
+        self
     }
 
     /// Replace the limits.
@@ -64,7 +86,7 @@ impl SocketsCtx {
         &self.limits
     }
 
-    /// How many sockets the guest holds open.
+    /// How many sockets (and pollers) the guest holds open.
     pub fn open_sockets(&self) -> usize {
         self.open_sockets
     }

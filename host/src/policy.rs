@@ -192,7 +192,14 @@ pub struct Policy {
     bind: Vec<AddrRule>,
     unix: Arc<Vec<UnixGrant>>,
     abstract_prefixes: Vec<Vec<u8>>,
+    raw: bool,
+    icmp: bool,
     dns: bool,
+    multicast: bool,
+    reverse_dns: bool,
+    host_name: Option<String>,
+    real_host_name: bool,
+    interfaces: bool,
     cwd: PathBuf,
 }
 
@@ -238,6 +245,23 @@ impl Policy {
         )))
     }
 
+    /// Check the creation of a raw socket (`SOCK_RAW`).
+    pub fn check_raw(&self) -> Result<(), SocketError> {
+        if self.raw {
+            return Ok(());
+        }
+        Err(SocketError::denied("raw sockets are not granted by the policy (grant them with --allow-raw)"))
+    }
+
+    /// Check the creation of an ICMP "ping" socket (`SOCK_DGRAM` with
+    /// `IPPROTO_ICMP` or `IPPROTO_ICMPV6`).
+    pub fn check_icmp(&self) -> Result<(), SocketError> {
+        if self.icmp {
+            return Ok(());
+        }
+        Err(SocketError::denied("ICMP sockets are not granted by the policy (grant them with --allow-icmp)"))
+    }
+
     /// Check an autobind (the kernel picks a random abstract name): only a
     /// grant of every abstract name (the empty prefix) allows it.
     pub fn check_autobind(&self) -> Result<(), SocketError> {
@@ -252,6 +276,43 @@ impl Policy {
     /// Whether the guest may look names up through the host's resolver.
     pub fn allows_dns(&self) -> bool {
         self.dns
+    }
+
+    /// Check joining a multicast group (`IP_ADD_MEMBERSHIP`,
+    /// `IP_ADD_SOURCE_MEMBERSHIP`, `IPV6_JOIN_GROUP`). Leaving a group
+    /// needs no grant.
+    pub fn check_multicast(&self, group: IpAddr) -> Result<(), SocketError> {
+        if self.multicast {
+            tracing::debug!(target: "wasock::policy", "allowed: join multicast group {group}");
+            return Ok(());
+        }
+        let message = format!(
+            "joining multicast group {group} is not granted by the policy (grant it with --allow-multicast)"
+        );
+        tracing::debug!(target: "wasock::policy", "denied: {message}");
+        Err(SocketError::denied(message))
+    }
+
+    /// Whether the guest may look addresses up by name (reverse lookups).
+    pub fn allows_reverse_dns(&self) -> bool {
+        self.reverse_dns
+    }
+
+    /// The host name the guest sees unless the real one is granted:
+    /// `localhost` unless configured.
+    pub fn host_name(&self) -> &str {
+        self.host_name.as_deref().unwrap_or("localhost")
+    }
+
+    /// Whether the guest sees the host's real name.
+    pub fn allows_real_host_name(&self) -> bool {
+        self.real_host_name
+    }
+
+    /// Whether the guest may list network interfaces and translate their
+    /// names and indexes.
+    pub fn allows_interfaces(&self) -> bool {
+        self.interfaces
     }
 
     /// Find the grant covering a guest Unix path and the path relative to
@@ -293,7 +354,14 @@ pub struct PolicyBuilder {
     bind: Vec<AddrRule>,
     unix_dirs: Vec<PathBuf>,
     abstract_prefixes: Vec<Vec<u8>>,
+    raw: bool,
+    icmp: bool,
     dns: bool,
+    multicast: bool,
+    reverse_dns: bool,
+    host_name: Option<String>,
+    real_host_name: bool,
+    interfaces: bool,
 }
 
 impl PolicyBuilder {
@@ -318,6 +386,20 @@ impl PolicyBuilder {
         self
     }
 
+    /// Grant raw sockets (`SOCK_RAW`); the kernel still requires
+    /// `CAP_NET_RAW`. `wasock run --allow-raw`.
+    pub fn allow_raw(&mut self, allow: bool) -> &mut Self {
+        self.raw = allow;
+        self
+    }
+
+    /// Grant ICMP "ping" sockets; the kernel still checks
+    /// `net.ipv4.ping_group_range`. `wasock run --allow-icmp`.
+    pub fn allow_icmp(&mut self, allow: bool) -> &mut Self {
+        self.icmp = allow;
+        self
+    }
+
     /// Grant Unix sockets in the abstract namespace whose names start with
     /// `prefix`; the empty prefix grants every name, and autobind.
     /// `wasock run --allow-abstract PREFIX`.
@@ -330,6 +412,42 @@ impl PolicyBuilder {
     /// `wasock run --allow-dns`.
     pub fn allow_dns(&mut self, allow: bool) -> &mut Self {
         self.dns = allow;
+        self
+    }
+
+    /// Grant (or revoke) joining multicast groups. Sending to a group is
+    /// a `send-to` and needs a connect rule as well.
+    /// `wasock run --allow-multicast`.
+    pub fn allow_multicast(&mut self, allow: bool) -> &mut Self {
+        self.multicast = allow;
+        self
+    }
+
+    /// Grant (or revoke) reverse lookups (an address's name) through the
+    /// host's resolver. `wasock run --allow-reverse-dns`.
+    pub fn allow_reverse_dns(&mut self, allow: bool) -> &mut Self {
+        self.reverse_dns = allow;
+        self
+    }
+
+    /// Set the host name the guest sees (default `localhost`).
+    /// `wasock run --host-name NAME`.
+    pub fn host_name(&mut self, name: impl Into<String>) -> &mut Self {
+        self.host_name = Some(name.into());
+        self
+    }
+
+    /// Grant (or revoke) seeing the host's real name instead of the
+    /// configured one. `wasock run --allow-host-name`.
+    pub fn allow_real_host_name(&mut self, allow: bool) -> &mut Self {
+        self.real_host_name = allow;
+        self
+    }
+
+    /// Grant (or revoke) listing network interfaces and translating their
+    /// names and indexes. `wasock run --allow-interfaces`.
+    pub fn allow_interfaces(&mut self, allow: bool) -> &mut Self {
+        self.interfaces = allow;
         self
     }
 
@@ -359,7 +477,14 @@ impl PolicyBuilder {
             bind: self.bind.clone(),
             unix: Arc::new(unix),
             abstract_prefixes: self.abstract_prefixes.clone(),
+            raw: self.raw,
+            icmp: self.icmp,
             dns: self.dns,
+            multicast: self.multicast,
+            reverse_dns: self.reverse_dns,
+            host_name: self.host_name.clone(),
+            real_host_name: self.real_host_name,
+            interfaces: self.interfaces,
             cwd,
         })
     }
@@ -426,6 +551,25 @@ mod tests {
             "{err}"
         );
         assert!(!policy.allows_dns());
+        let err = policy
+            .check_multicast("239.1.2.3".parse().unwrap())
+            .unwrap_err();
+        assert_eq!(err.raw_errno(), Some(libc::EACCES));
+        let text = err.to_string();
+        assert!(
+            text.contains("239.1.2.3") && text.contains("--allow-multicast"),
+            "{text}"
+        );
+        assert!(!policy.allows_reverse_dns());
+        assert!(!policy.allows_real_host_name());
+        assert!(!policy.allows_interfaces());
+        assert_eq!(policy.host_name(), "localhost");
+    }
+
+    #[test]
+    fn allow_multicast_grants_joining() {
+        let policy = Policy::builder().allow_multicast(true).build().unwrap();
+        assert!(policy.check_multicast("ff12::1".parse().unwrap()).is_ok());
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! cache of compiled components, and one store per guest.
 
 use std::hash::{Hash, Hasher};
+use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 use wasmtime::component::{Component, Linker, ResourceTable};
@@ -91,6 +93,9 @@ pub struct GuestConfig {
     pub stderr: Output,
     /// Whether the guest reads the host's standard input.
     pub inherit_stdin: bool,
+    /// Open sockets handed to the guest, which takes them with
+    /// `take-inherited-sockets`.
+    pub inherited_sockets: Vec<Arc<OwnedFd>>,
 }
 
 /// Compiles, caches and runs guest components.
@@ -214,7 +219,10 @@ fn guest_state(config: GuestConfig) -> Result<GuestState> {
     }
     Ok(GuestState {
         wasi: wasi.build(),
-        sockets: SocketsCtx::new(config.policy).with_limits(config.limits),
+        sockets: config
+            .inherited_sockets
+            .into_iter()
+            .fold(SocketsCtx::new(config.policy).with_limits(config.limits), SocketsCtx::inherit_shared),
         table: ResourceTable::new(),
     })
 }

@@ -84,7 +84,14 @@ fn help_documents_every_flag_with_an_example() {
         "--allow-bind",
         "--allow-unix",
         "--allow-abstract",
+        "--allow-raw",
+        "--allow-icmp",
         "--allow-dns",
+        "--allow-multicast",
+        "--allow-reverse-dns",
+        "--host-name",
+        "--allow-host-name",
+        "--allow-interfaces",
         "--env",
         "--dir",
         "--cache-dir",
@@ -229,6 +236,80 @@ fn allow_dns_grants_name_lookups() {
 }
 
 #[test]
+fn allow_reverse_dns_grants_reverse_lookups() {
+    let denied = output(&["run", programs::GETHOSTBYADDR, "127.0.0.1"]);
+    assert_eq!(denied.status.code(), Some(1));
+    assert!(
+        text(&denied.stderr).contains("reverse lookup of 127.0.0.1 is not granted")
+            && text(&denied.stderr).contains("--allow-reverse-dns"),
+        "{}",
+        text(&denied.stderr)
+    );
+    let granted = output(&[
+        "run",
+        "--allow-reverse-dns",
+        programs::GETHOSTBYADDR,
+        "127.0.0.1",
+    ]);
+    assert!(
+        granted.status.success(),
+        "{}{}",
+        text(&granted.stdout),
+        text(&granted.stderr)
+    );
+    assert!(
+        text(&granted.stdout).ends_with("Addresses: ['127.0.0.1']\n"),
+        "{}",
+        text(&granted.stdout)
+    );
+}
+
+#[test]
+fn host_name_sets_the_name_the_guest_sees() {
+    let default = output(&["run", programs::GETHOSTNAME]);
+    assert_eq!(text(&default.stdout), "localhost\n");
+    let named = output(&["run", "--host-name", "sandbox", programs::GETHOSTNAME]);
+    assert!(named.status.success(), "{}", text(&named.stderr));
+    assert_eq!(text(&named.stdout), "sandbox\n");
+}
+
+#[test]
+fn allow_host_name_shows_the_real_name() {
+    let real = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    let granted = output(&["run", "--allow-host-name", programs::GETHOSTNAME]);
+    assert!(granted.status.success(), "{}", text(&granted.stderr));
+    assert_eq!(text(&granted.stdout), real);
+    let both = output(&[
+        "run",
+        "--allow-host-name",
+        "--host-name",
+        "sandbox",
+        programs::GETHOSTNAME,
+    ]);
+    assert_eq!(both.status.code(), Some(2), "the two flags conflict");
+}
+
+#[test]
+fn allow_interfaces_grants_interface_lookups() {
+    let denied = output(&["run", programs::RESOLVE_INTERFACES, "denied"]);
+    assert!(denied.status.success(), "{}", text(&denied.stderr));
+    assert!(text(&denied.stdout).contains("--allow-interfaces"));
+    let granted = output(&[
+        "run",
+        "--allow-interfaces",
+        programs::RESOLVE_INTERFACES,
+        "granted",
+    ]);
+    assert!(
+        granted.status.success(),
+        "{}{}",
+        text(&granted.stdout),
+        text(&granted.stderr)
+    );
+    assert!(text(&granted.stdout).ends_with("interfaces ok\n"));
+}
+
+#[test]
 fn env_and_dir_reach_the_guest_and_the_exit_code_comes_back() {
     let dir = TempDir::new("env-dir");
     std::fs::create_dir_all(dir.0.join("data")).unwrap();
@@ -320,4 +401,63 @@ fn allow_abstract_grants_a_prefix() {
         text(&granted.stderr)
     );
     assert!(text(&granted.stdout).ends_with("abstract ok\n"));
+}
+
+#[test]
+fn allow_raw_and_allow_icmp_grant_those_sockets() {
+    let denied = output(&["run", programs::SOCKET_RAW_ICMP, "denied"]);
+    assert!(denied.status.success(), "{}{}", text(&denied.stdout), text(&denied.stderr));
+    let granted = output(&["run", "--allow-raw", "--allow-icmp", programs::SOCKET_RAW_ICMP, "granted"]);
+    assert!(granted.status.success(), "{}{}", text(&granted.stdout), text(&granted.stderr));
+    let only_raw = output(&["run", "--allow-raw", programs::SOCKET_RAW_ICMP, "granted"]);
+    assert!(!only_raw.status.success(), "without --allow-icmp the ICMP socket is denied by the policy");
+}
+
+/// How joining `group` on loopback goes natively: `ok` or the `errno`.
+fn native_join(group: std::net::IpAddr, loopback_index: u32) -> String {
+    let joined = match group {
+        std::net::IpAddr::V4(group) => std::net::UdpSocket::bind("0.0.0.0:0")
+            .and_then(|s| s.join_multicast_v4(&group, &std::net::Ipv4Addr::LOCALHOST)),
+        std::net::IpAddr::V6(group) => match std::net::UdpSocket::bind("[::]:0") {
+            Ok(socket) => socket.join_multicast_v6(&group, loopback_index),
+            Err(_) => return "none".to_string(),
+        },
+    };
+    match joined {
+        Ok(()) => "ok".to_string(),
+        Err(error) => error.raw_os_error().unwrap().to_string(),
+    }
+}
+
+#[test]
+fn allow_multicast_grants_joining_groups() {
+    let denied = output(&["run", programs::OPTIONS_MULTICAST, "denied"]);
+    assert!(denied.status.success(), "{}", text(&denied.stderr));
+
+    let index = std::fs::read_to_string("/sys/class/net/lo/ifindex").unwrap();
+    let index = index.trim();
+    let v4 = native_join("239.255.0.7".parse().unwrap(), index.parse().unwrap());
+    let v6 = native_join("ff12::7".parse().unwrap(), index.parse().unwrap());
+    let expect_granted = [
+        programs::OPTIONS_MULTICAST,
+        "granted",
+        &v4,
+        &v6,
+        index,
+        "no",
+    ];
+    let ungranted = output(&[&["run"], &expect_granted[..]].concat());
+    let printed = text(&ungranted.stdout) + &text(&ungranted.stderr);
+    assert!(
+        !ungranted.status.success() && printed.contains("--allow-multicast"),
+        "{printed}"
+    );
+    let granted = output(&[&["run", "--allow-multicast"], &expect_granted[..]].concat());
+    assert!(
+        granted.status.success(),
+        "{}{}",
+        text(&granted.stdout),
+        text(&granted.stderr)
+    );
+    assert!(text(&granted.stdout).ends_with("multicast granted ok\n"));
 }

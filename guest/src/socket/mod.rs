@@ -26,6 +26,7 @@
 //! ```
 
 mod kind;
+mod message;
 mod options;
 
 use std::fmt;
@@ -34,9 +35,15 @@ use std::net::Shutdown;
 use std::time::Duration;
 
 pub use self::kind::{Domain, Protocol, Type};
+pub use self::message::{
+    Ancillary, Credentials, Ipv4PacketInfo, Ipv6PacketInfo, Message, RawAncillary, SendAncillary, rights_space,
+    take_inherited_sockets,
+};
 pub use crate::addr::SockAddr;
 use crate::bindings::wasock::sockets::socket as wit;
-pub use crate::bindings::wasock::sockets::socket::{OptionName, SocketOption};
+pub use crate::bindings::wasock::sockets::socket::{
+    MtuDiscovery, OptionName, SocketOption, TcpInfo,
+};
 /// Flags for a single send or receive, the `flags` of `send(2)` and `recv(2)`.
 pub use crate::bindings::wasock::sockets::types::MessageFlags;
 use crate::bindings::wasock::sockets::types::ShutdownHow;
@@ -50,7 +57,8 @@ pub struct Socket {
 
 /// Types that wrap a [`Socket`]: every socket type of this crate.
 ///
-/// [`poll`](crate::poll::poll) takes any of them.
+/// [`poll`](crate::poll::poll) and [`Poller`](crate::poll::Poller) take any
+/// of them.
 pub trait AsSocket {
     /// The socket underneath.
     fn as_socket(&self) -> &Socket;
@@ -240,15 +248,21 @@ impl Socket {
         self.recv_into(buf, MessageFlags::empty())
     }
 
-    /// Receives into `buf`; the std-shaped form of [`Socket::recv_with_flags`].
-    pub(crate) fn recv_into(&self, buf: &mut [u8], flags: MessageFlags) -> io::Result<usize> {
+    /// Receives into `buf` and returns how many bytes arrived, like
+    /// Python's `socket.recv_into`. The WIT hands the data over as a list,
+    /// which is copied into `buf` once.
+    ///
+    /// Calls `socket.recv`, like `recv(2)`.
+    pub fn recv_into(&self, buf: &mut [u8], flags: MessageFlags) -> io::Result<usize> {
         let data = self.recv_with_flags(buf.len(), flags)?;
         Ok(copy_into(buf, &data))
     }
 
-    /// Receives into `buf`; the std-shaped form of
-    /// [`Socket::recv_from_with_flags`].
-    pub(crate) fn recv_from_into(
+    /// Receives into `buf` and returns the byte count and the source, like
+    /// Python's `socket.recvfrom_into`.
+    ///
+    /// Calls `socket.recv-from`, like `recvfrom(2)`.
+    pub fn recv_from_into(
         &self,
         buf: &mut [u8],
         flags: MessageFlags,

@@ -3,9 +3,15 @@
 //! to and from these types.
 
 pub mod address;
+pub mod message;
 mod error;
+pub mod interfaces;
+pub mod names;
+pub mod netdb;
 pub mod poll;
+pub mod poller;
 pub mod resolve;
+pub mod services;
 pub mod socket;
 pub mod sockopt;
 pub mod unix_path;

@@ -67,13 +67,16 @@ pub type MsgFlags = libc::c_int;
 
 /// How long a call may wait for readiness.
 #[derive(Debug, Clone, Copy)]
-enum Wait {
+pub(crate) enum Wait {
     /// Non-blocking: fail with `EAGAIN`.
     Never,
     /// Blocking: wait as long as it takes.
     Forever,
     /// Timeout mode: fail with `ETIMEDOUT` at the deadline.
     Until(Instant),
+    /// Blocking with `SO_RCVTIMEO` or `SO_SNDTIMEO`: fail with `EAGAIN` at
+    /// the deadline, as a native blocking socket does.
+    UntilWouldBlock(Instant),
 }
 
 /// The fd as tokio's reactor sees it. The registration never owns the fd:
@@ -100,6 +103,11 @@ pub struct HostSocket {
     protocol: i32,
     /// `None`: blocking; zero: non-blocking; otherwise the timeout.
     timeout: Option<Duration>,
+    /// `SO_RCVTIMEO` and `SO_SNDTIMEO`: in blocking mode, the longest a
+    /// receive or a send waits (the OS socket is non-blocking, so the
+    /// kernel's copy of the option never acts).
+    recv_timeout: Option<Duration>,
+    send_timeout: Option<Duration>,
     /// Whether the socket has a local address (explicit or implicit bind).
     bound: bool,
     /// For Unix sockets: the local and peer names in the guest's view, which
@@ -129,7 +137,7 @@ impl HostSocket {
         Ok(Self::from_socket(socket, family, sock_type, false))
     }
 
-    fn from_socket(socket: Socket, family: Family, sock_type: SockType, bound: bool) -> HostSocket {
+    pub(crate) fn from_socket(socket: Socket, family: Family, sock_type: SockType, bound: bool) -> HostSocket {
         let protocol = socket.protocol().ok().flatten().map_or(0, i32::from);
         HostSocket {
             registration: None,
@@ -138,6 +146,8 @@ impl HostSocket {
             sock_type,
             protocol,
             timeout: None,
+            recv_timeout: None,
+            send_timeout: None,
             bound,
             unix_local: None,
             unix_peer: None,
@@ -173,6 +183,8 @@ impl HostSocket {
         dup.protocol = self.protocol;
         dup.unix_local = self.unix_local.clone();
         dup.unix_peer = self.unix_peer.clone();
+        dup.recv_timeout = self.recv_timeout;
+        dup.send_timeout = self.send_timeout;
         Ok(dup)
     }
 
@@ -211,6 +223,28 @@ impl HostSocket {
     /// Python's `settimeout`: `None` blocks, zero never blocks.
     pub fn set_timeout(&mut self, timeout: Option<Duration>) {
         self.timeout = timeout;
+    }
+
+    /// `SO_RCVTIMEO` as set: in blocking mode, the longest a receive or
+    /// accept waits before failing with `EAGAIN`.
+    pub fn recv_timeout(&self) -> Option<Duration> {
+        self.recv_timeout
+    }
+
+    /// Set `SO_RCVTIMEO` for the host's waits (the caller sets the kernel's).
+    pub fn set_recv_timeout(&mut self, timeout: Option<Duration>) {
+        self.recv_timeout = timeout;
+    }
+
+    /// `SO_SNDTIMEO` as set: in blocking mode, the longest a send waits
+    /// before failing with `EAGAIN`.
+    pub fn send_timeout(&self) -> Option<Duration> {
+        self.send_timeout
+    }
+
+    /// Set `SO_SNDTIMEO` for the host's waits (the caller sets the kernel's).
+    pub fn set_send_timeout(&mut self, timeout: Option<Duration>) {
+        self.send_timeout = timeout;
     }
 
     /// `bind(2)`, after the policy grants the address.
@@ -277,6 +311,9 @@ impl HostSocket {
         let mut accepted = HostSocket::from_socket(socket, self.family, self.sock_type, true);
         accepted.protocol = self.protocol;
         accepted.unix_local = self.unix_local.clone();
+        // Linux copies the listener's SO_RCVTIMEO and SO_SNDTIMEO.
+        accepted.recv_timeout = self.recv_timeout;
+        accepted.send_timeout = self.send_timeout;
         Ok((accepted, SockAddress::from_kernel(&peer)))
     }
 
@@ -490,7 +527,7 @@ impl HostSocket {
 
     /// Check a remote address against the policy and turn it into a kernel
     /// address. A confined Unix path comes with the handle that anchors it.
-    fn remote_sockaddr(
+    pub(crate) fn remote_sockaddr(
         &self,
         policy: &Policy,
         used_as: AddrUse,
@@ -534,7 +571,7 @@ impl HostSocket {
     }
 
     /// The wait mode for one call: the socket's mode, unless `MSG_DONTWAIT`.
-    fn wait_mode(&self, flags: MsgFlags) -> Wait {
+    pub(crate) fn wait_mode(&self, flags: MsgFlags) -> Wait {
         if flags & libc::MSG_DONTWAIT != 0 {
             return Wait::Never;
         }
@@ -547,10 +584,13 @@ impl HostSocket {
 
     /// Run a non-blocking system call; when it would block, wait for
     /// readiness as the mode allows and try again.
-    async fn io<R>(
+    ///
+    /// In blocking mode, `SO_RCVTIMEO` (reading) or `SO_SNDTIMEO` (writing)
+    /// bounds each call's wait, from its first wait on.
+    pub(crate) async fn io<R>(
         &mut self,
         interest: Interest,
-        wait: Wait,
+        mut wait: Wait,
         mut call: impl FnMut(&Socket) -> io::Result<R>,
     ) -> Result<R, SocketError> {
         loop {
@@ -559,8 +599,19 @@ impl HostSocket {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 result => return result.map_err(Into::into),
             }
-            if let Wait::Never = wait {
-                return Err(SocketError::errno(libc::EAGAIN));
+            match wait {
+                Wait::Never => return Err(SocketError::errno(libc::EAGAIN)),
+                Wait::Forever => {
+                    let limit = if interest.is_readable() {
+                        self.recv_timeout
+                    } else {
+                        self.send_timeout
+                    };
+                    if let Some(limit) = limit {
+                        wait = Wait::UntilWouldBlock(Instant::now() + limit);
+                    }
+                }
+                Wait::Until(_) | Wait::UntilWouldBlock(_) => {}
             }
             self.wait_ready(interest, wait).await?;
         }
@@ -590,6 +641,9 @@ impl HostSocket {
             Wait::Until(deadline) => tokio::time::timeout_at(deadline, ready)
                 .await
                 .map_err(|_| SocketError::timed_out())??,
+            Wait::UntilWouldBlock(deadline) => tokio::time::timeout_at(deadline, ready)
+                .await
+                .map_err(|_| SocketError::errno(libc::EAGAIN))??,
             _ => ready.await?,
         };
         let readiness = guard.ready();

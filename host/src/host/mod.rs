@@ -2,7 +2,9 @@
 //! a conversion and a call.
 
 mod convert;
+mod message;
 mod options;
+mod poller;
 mod resolver;
 mod socket;
 mod types;

@@ -1,9 +1,16 @@
-//! `wasock:sockets/resolver`: `get-address-info`.
+//! `wasock:sockets/resolver`: addresses, names, services, protocols and
+//! interfaces.
 
-use crate::bindings::resolver::{self, AddressInfo, AddressInfoFlags, ResolveError};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use crate::bindings::resolver::{
+    self, AddressInfo, AddressInfoFlags, HostEntry, HostError, IpAddress, NameInfoFlags,
+    ResolveError,
+};
 use crate::bindings::types::{AddressFamily, Protocol, SocketAddress, SocketType};
-use crate::core::SocketError;
+use crate::core::netdb::{self, HostFailure};
 use crate::core::resolve::{self, AddrInfo, Hints, ResolveFailure};
+use crate::core::{SockAddress, SocketError, interfaces, names, services};
 use crate::ctx::SocketsCtxView;
 use crate::host::types::wit_error;
 
@@ -24,15 +31,142 @@ impl resolver::Host for SocketsCtxView<'_> {
             flags: ai_flags(flags),
         };
         let found = resolve::get_address_info(&self.ctx.policy, host, service, hints).await;
-        Ok(match found {
-            Ok(infos) => Ok(infos.into_iter().filter_map(address_info).collect()),
-            Err(ResolveFailure::Gai(code)) => Err(resolve_error(code)),
-            Err(ResolveFailure::System(SocketError::Os { errno, message })) => {
-                Err(ResolveError::System(wit_error(errno, message)))
-            }
-            Err(ResolveFailure::System(SocketError::Trap(trap))) => return Err(trap),
-        })
+        resolve_result(found.map(|infos| infos.into_iter().filter_map(address_info).collect()))
     }
+
+    async fn get_name_info(
+        &mut self,
+        address: SocketAddress,
+        flags: NameInfoFlags,
+    ) -> wasmtime::Result<Result<(String, String), ResolveError>> {
+        let SockAddress::Ip(address) = SockAddress::from(address) else {
+            return Ok(Err(ResolveError::Family));
+        };
+        resolve_result(names::get_name_info(&self.ctx.policy, address, ni_flags(flags)).await)
+    }
+
+    async fn get_host_by_name(
+        &mut self,
+        name: String,
+        family: Option<AddressFamily>,
+    ) -> wasmtime::Result<Result<HostEntry, HostError>> {
+        let family = family.map_or(libc::AF_INET, af);
+        host_result(names::get_host_by_name(&self.ctx.policy, name, family).await)
+    }
+
+    async fn get_host_by_address(
+        &mut self,
+        address: IpAddress,
+    ) -> wasmtime::Result<Result<HostEntry, HostError>> {
+        let address = ip_address(address);
+        host_result(names::get_host_by_address(&self.ctx.policy, address).await)
+    }
+
+    async fn get_host_name(&mut self) -> wasmtime::Result<String> {
+        Ok(names::host_name(&self.ctx.policy))
+    }
+
+    async fn get_service_by_name(
+        &mut self,
+        name: String,
+        protocol: Option<String>,
+    ) -> wasmtime::Result<Option<u16>> {
+        services::port_of(name, protocol).await
+    }
+
+    async fn get_service_by_port(
+        &mut self,
+        port: u16,
+        protocol: Option<String>,
+    ) -> wasmtime::Result<Option<String>> {
+        services::name_of(port, protocol).await
+    }
+
+    async fn get_protocol_by_name(&mut self, name: String) -> wasmtime::Result<Option<Protocol>> {
+        services::protocol_number(name).await
+    }
+
+    async fn interface_name_index(&mut self) -> Result<Vec<(u32, String)>, SocketError> {
+        interfaces::name_index(&self.ctx.policy).await
+    }
+
+    async fn interface_name_to_index(&mut self, name: String) -> Result<u32, SocketError> {
+        interfaces::name_to_index(&self.ctx.policy, name).await
+    }
+
+    async fn interface_index_to_name(&mut self, index: u32) -> Result<String, SocketError> {
+        interfaces::index_to_name(&self.ctx.policy, index).await
+    }
+}
+
+/// A core lookup result as WIT; a trap stays a trap.
+fn resolve_result<T>(
+    result: Result<T, ResolveFailure>,
+) -> wasmtime::Result<Result<T, ResolveError>> {
+    Ok(match result {
+        Ok(value) => Ok(value),
+        Err(ResolveFailure::Gai(code)) => Err(resolve_error(code)),
+        Err(ResolveFailure::System(SocketError::Os { errno, message })) => {
+            Err(ResolveError::System(wit_error(errno, message)))
+        }
+        Err(ResolveFailure::System(SocketError::Trap(trap))) => return Err(trap),
+    })
+}
+
+/// A core host-database result as WIT; a trap stays a trap.
+fn host_result(
+    result: Result<netdb::HostEntry, HostFailure>,
+) -> wasmtime::Result<Result<HostEntry, HostError>> {
+    Ok(match result {
+        Ok(entry) => Ok(HostEntry {
+            name: entry.name,
+            aliases: entry.aliases,
+            addresses: entry.addresses.into_iter().map(IpAddress::from).collect(),
+        }),
+        Err(HostFailure::HErrno(netdb::HOST_NOT_FOUND)) => Err(HostError::HostNotFound),
+        Err(HostFailure::HErrno(netdb::TRY_AGAIN)) => Err(HostError::TryAgain),
+        Err(HostFailure::HErrno(netdb::NO_DATA)) => Err(HostError::NoData),
+        Err(HostFailure::HErrno(_)) => Err(HostError::NoRecovery),
+        Err(HostFailure::System(SocketError::Os { errno, message })) => {
+            Err(HostError::System(wit_error(errno, message)))
+        }
+        Err(HostFailure::System(SocketError::Trap(trap))) => return Err(trap),
+    })
+}
+
+fn ip_address(address: IpAddress) -> IpAddr {
+    match address {
+        IpAddress::Inet((a, b, c, d)) => Ipv4Addr::new(a, b, c, d).into(),
+        IpAddress::Inet6((a, b, c, d, e, f, g, h)) => Ipv6Addr::new(a, b, c, d, e, f, g, h).into(),
+    }
+}
+
+impl From<IpAddr> for IpAddress {
+    fn from(address: IpAddr) -> IpAddress {
+        match address {
+            IpAddr::V4(v4) => {
+                let [a, b, c, d] = v4.octets();
+                IpAddress::Inet((a, b, c, d))
+            }
+            IpAddr::V6(v6) => {
+                let [a, b, c, d, e, f, g, h] = v6.segments();
+                IpAddress::Inet6((a, b, c, d, e, f, g, h))
+            }
+        }
+    }
+}
+
+fn ni_flags(flags: NameInfoFlags) -> i32 {
+    [
+        (NameInfoFlags::NUMERIC_HOST, libc::NI_NUMERICHOST),
+        (NameInfoFlags::NUMERIC_SERVICE, libc::NI_NUMERICSERV),
+        (NameInfoFlags::NAME_REQUIRED, libc::NI_NAMEREQD),
+        (NameInfoFlags::DATAGRAM, libc::NI_DGRAM),
+        (NameInfoFlags::NO_FQDN, libc::NI_NOFQDN),
+    ]
+    .into_iter()
+    .filter(|(flag, _)| flags.contains(*flag))
+    .fold(0, |bits, (_, bit)| bits | bit)
 }
 
 fn af(family: AddressFamily) -> i32 {

@@ -2,7 +2,7 @@
 
 use wasmtime::component::Resource;
 
-use crate::bindings::socket::{self, OptionName, SocketOption};
+use crate::bindings::socket::{self, IncomingMessage, OptionName, OutgoingAncillary, SocketOption};
 use crate::bindings::types::{
     AddressFamily, Duration, MessageFlags, PollEvents, Protocol, ShutdownHow, SocketAddress,
     SocketType,
@@ -11,7 +11,7 @@ use crate::core::poll::{self, PollTarget};
 use crate::core::{HostSocket, SocketError};
 use crate::ctx::SocketsCtxView;
 use crate::host::convert::{duration, msg_flags, nanos, poll_bits, poll_events};
-use crate::host::options;
+use crate::host::{message, options};
 
 type Result<T> = std::result::Result<T, SocketError>;
 
@@ -53,10 +53,14 @@ impl socket::Host for SocketsCtxView<'_> {
         protocol: Protocol,
     ) -> Result<Resource<HostSocket>> {
         self.reserve_sockets(1)?;
+        let icmp = matches!(
+            (family, protocol),
+            (AddressFamily::Inet, libc::IPPROTO_ICMP) | (AddressFamily::Inet6, libc::IPPROTO_ICMPV6)
+        );
         if sock_type == SocketType::Raw {
-            return Err(SocketError::denied(
-                "raw sockets are not granted by the policy",
-            ));
+            self.ctx.policy.check_raw()?;
+        } else if sock_type == SocketType::Dgram && icmp {
+            self.ctx.policy.check_icmp()?;
         }
         let socket = HostSocket::new(family.into(), sock_type.into(), protocol)?;
         self.adopt(socket)
@@ -71,6 +75,13 @@ impl socket::Host for SocketsCtxView<'_> {
         self.reserve_sockets(2)?;
         let (a, b) = HostSocket::pair(family.into(), sock_type.into(), protocol)?;
         Ok((self.adopt(a)?, self.adopt(b)?))
+    }
+
+    async fn take_inherited_sockets(&mut self) -> wasmtime::Result<Vec<Resource<HostSocket>>> {
+        message::take_inherited(self).map_err(|e| match e {
+            SocketError::Trap(trap) => trap,
+            other => wasmtime::Error::msg(other.to_string()),
+        })
     }
 
     async fn poll(
@@ -102,6 +113,11 @@ impl socket::Host for SocketsCtxView<'_> {
             .into_iter()
             .map(|(index, revents)| (index, poll_events(revents)))
             .collect())
+    }
+
+    async fn create_poller(&mut self) -> Result<Resource<crate::core::poller::Poller>> {
+        self.reserve_sockets(1)?;
+        crate::host::poller::create(self)
     }
 }
 
@@ -213,6 +229,27 @@ impl socket::HostSocket for SocketsCtxView<'_> {
         Ok((data, from.into()))
     }
 
+    async fn send_msg(
+        &mut self,
+        this: Resource<HostSocket>,
+        data: Vec<Vec<u8>>,
+        ancillary: Vec<OutgoingAncillary>,
+        flags: MessageFlags,
+        address: Option<SocketAddress>,
+    ) -> Result<u64> {
+        message::send_msg(self, this, data, ancillary, flags, address).await
+    }
+
+    async fn recv_msg(
+        &mut self,
+        this: Resource<HostSocket>,
+        max_len: u64,
+        max_ancillary: u64,
+        flags: MessageFlags,
+    ) -> Result<IncomingMessage> {
+        message::recv_msg(self, this, max_len, max_ancillary, flags).await
+    }
+
     async fn shutdown(&mut self, this: Resource<HostSocket>, how: ShutdownHow) -> Result<()> {
         self.table.get(&this)?.shutdown(how.into())
     }
@@ -250,7 +287,7 @@ impl socket::HostSocket for SocketsCtxView<'_> {
     }
 
     async fn set_option(&mut self, this: Resource<HostSocket>, value: SocketOption) -> Result<()> {
-        options::set(self.table.get(&this)?, value)
+        options::set(&self.ctx.policy, self.table.get_mut(&this)?, value)
     }
 
     async fn get_option(

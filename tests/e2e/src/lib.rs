@@ -56,6 +56,10 @@ pub struct Setup {
     pub preopens: Vec<Preopen>,
     /// Environment variables.
     pub env: Vec<(String, String)>,
+    /// The guest's sockets limits.
+    pub limits: wasock_host::Limits,
+    /// Sockets handed to the guest (`take-inherited-sockets`).
+    pub inherited_sockets: Vec<std::sync::Arc<std::os::fd::OwnedFd>>,
 }
 
 impl Setup {
@@ -117,6 +121,8 @@ pub fn spawn(program: &str, setup: Setup) -> Guest {
         env: setup.env,
         preopens: setup.preopens,
         policy: setup.policy,
+        limits: setup.limits,
+        inherited_sockets: setup.inherited_sockets,
         stdout: Output::Capture(stdout.clone()),
         stderr: Output::Capture(stderr.clone()),
         ..GuestConfig::default()

@@ -2,8 +2,11 @@
 //! peers (and to each other) over loopback.
 
 mod echo;
+mod messages;
+mod names;
 mod policy;
 mod programs;
+mod transport;
 
 /// Asserts at compile time that a guest program has a test of its name.
 macro_rules! assert_test_exists {

@@ -1,4 +1,6 @@
-//! Waiting on several sockets at once, like `poll(2)`.
+//! Waiting on several sockets at once: [`poll`] for a one-shot `poll(2)`
+//! over a list of sockets, and [`Poller`] for a set the host keeps between
+//! waits, like epoll, when the sockets are many.
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -20,11 +22,15 @@
 //! }
 //! ```
 
+mod poller;
+
 use std::io;
 use std::time::Duration;
 
 use crate::bindings::wasock::sockets::socket as wit;
 use crate::socket::{self, AsSocket, Socket};
+
+pub use self::poller::{Poller, Trigger};
 
 /// Readiness events, the `events` and `revents` of `poll(2)`: `READABLE`,
 /// `PRIORITY`, `WRITABLE`, `READ_HANGUP`, and the always-reported `ERROR`,

@@ -1,0 +1,189 @@
+//! The message calls of `wasock:sockets/socket`: `send-msg`, `recv-msg`,
+//! and the sockets an embedder hands a guest.
+
+use std::os::fd::AsRawFd;
+
+use wasmtime::component::Resource;
+
+use crate::bindings::socket::{
+    IncomingAncillary, IncomingMessage, Ipv4PacketInfo, Ipv6PacketInfo, OutgoingAncillary,
+    RawAncillary,
+};
+use crate::bindings::types::{Credentials, MessageFlags, SocketAddress};
+use crate::core::message::{ControlIn, ControlOut, MAX_CONTROL, adopt_socket};
+use crate::core::{HostSocket, SockAddress, SocketError};
+use crate::ctx::SocketsCtxView;
+use crate::host::convert::{msg_flags, nanos};
+
+type Result<T> = std::result::Result<T, SocketError>;
+
+/// `send-msg`: look up passed sockets, then send.
+pub async fn send_msg(
+    view: &mut SocketsCtxView<'_>,
+    this: Resource<HostSocket>,
+    data: Vec<Vec<u8>>,
+    ancillary: Vec<OutgoingAncillary>,
+    flags: MessageFlags,
+    address: Option<SocketAddress>,
+) -> Result<u64> {
+    let mut control = Vec::with_capacity(ancillary.len());
+    for item in ancillary {
+        control.push(match item {
+            OutgoingAncillary::Rights(sockets) => ControlOut::Rights(
+                sockets
+                    .iter()
+                    .map(|socket| {
+                        view.table
+                            .get(socket)?
+                            .raw_fd()
+                            .ok_or_else(|| SocketError::errno(libc::EBADF))
+                    })
+                    .collect::<Result<_>>()?,
+            ),
+            OutgoingAncillary::Credentials(c) => ControlOut::Credentials(libc::ucred {
+                pid: c.pid,
+                uid: c.uid,
+                gid: c.gid,
+            }),
+        });
+    }
+    let parts: Vec<&[u8]> = data.iter().map(Vec::as_slice).collect();
+    let address = address.map(SockAddress::from);
+    let socket = view.table.get_mut(&this)?;
+    let sent = socket
+        .send_msg(
+            &view.ctx.policy,
+            &parts,
+            &control,
+            msg_flags(flags),
+            address.as_ref(),
+        )
+        .await?;
+    Ok(sent as u64)
+}
+
+/// `recv-msg`: receive, then turn passed sockets into resources within the
+/// guest's quota (the rest are closed and `control-truncate` is reported).
+pub async fn recv_msg(
+    view: &mut SocketsCtxView<'_>,
+    this: Resource<HostSocket>,
+    max_len: u64,
+    max_ancillary: u64,
+    flags: MessageFlags,
+) -> Result<IncomingMessage> {
+    let max_len = usize::try_from(max_len)
+        .unwrap_or(usize::MAX)
+        .min(view.ctx.limits.max_bytes_per_call);
+    let max_control = usize::try_from(max_ancillary)
+        .unwrap_or(usize::MAX)
+        .min(MAX_CONTROL);
+    let received = view
+        .table
+        .get_mut(&this)?
+        .recv_msg(max_len, max_control, msg_flags(flags))
+        .await?;
+    let mut flags = message_flags(received.flags);
+    let mut ancillary = Vec::with_capacity(received.control.len() + 2);
+    let mut passed = Vec::with_capacity(received.sockets.len());
+    for socket in received.sockets {
+        if view.ctx.open_sockets < view.ctx.limits.max_sockets {
+            passed.push(view.table.push(socket)?);
+            view.ctx.open_sockets += 1;
+        } else {
+            // Linux too discards descriptors it has no room for.
+            flags |= MessageFlags::CONTROL_TRUNCATE;
+        }
+    }
+    if !passed.is_empty() {
+        ancillary.push(IncomingAncillary::Rights(passed));
+    }
+    if received.closed_descriptors > 0 {
+        ancillary.push(IncomingAncillary::ClosedDescriptors(
+            received.closed_descriptors,
+        ));
+    }
+    ancillary.extend(received.control.into_iter().map(incoming));
+    Ok(IncomingMessage {
+        data: received.data,
+        ancillary,
+        flags,
+        address: received.address.map(Into::into),
+    })
+}
+
+/// `take-inherited-sockets`: a descriptor of each socket the embedder
+/// handed over, once.
+pub fn take_inherited(view: &mut SocketsCtxView<'_>) -> Result<Vec<Resource<HostSocket>>> {
+    let inherited = std::mem::take(&mut view.ctx.inherited);
+    let mut resources = Vec::with_capacity(inherited.len());
+    for fd in inherited {
+        let own = dup_descriptor(fd.as_raw_fd())?;
+        if let Some(socket) = adopt_socket(own) {
+            resources.push(view.table.push(socket)?);
+            view.ctx.open_sockets += 1;
+        }
+    }
+    Ok(resources)
+}
+
+/// `dup(2)` with close-on-exec.
+fn dup_descriptor(fd: std::os::fd::RawFd) -> Result<std::os::fd::OwnedFd> {
+    // SAFETY: `fd` is open for the duration of the call (the `Arc` holds it).
+    let borrowed = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
+    Ok(borrowed.try_clone_to_owned()?)
+}
+
+/// A received control message, as WIT.
+fn incoming(item: ControlIn) -> IncomingAncillary {
+    match item {
+        ControlIn::Credentials(c) => IncomingAncillary::Credentials(Credentials {
+            pid: c.pid,
+            uid: c.uid,
+            gid: c.gid,
+        }),
+        ControlIn::Timestamp(time) => IncomingAncillary::Timestamp(nanos(time)),
+        ControlIn::Ipv4PacketInfo {
+            interface,
+            local,
+            destination,
+        } => {
+            let octets = |ip: std::net::Ipv4Addr| {
+                let [a, b, c, d] = ip.octets();
+                (a, b, c, d)
+            };
+            IncomingAncillary::Ipv4PacketInfo(Ipv4PacketInfo {
+                interface_index: interface,
+                local_address: octets(local),
+                destination: octets(destination),
+            })
+        }
+        ControlIn::Ipv6PacketInfo {
+            destination,
+            interface,
+        } => {
+            let [a, b, c, d, e, f, g, h] = destination.segments();
+            IncomingAncillary::Ipv6PacketInfo(Ipv6PacketInfo {
+                destination: (a, b, c, d, e, f, g, h),
+                interface_index: interface,
+            })
+        }
+        ControlIn::TypeOfService(tos) => IncomingAncillary::TypeOfService(tos),
+        ControlIn::TrafficClass(class) => IncomingAncillary::TrafficClass(class),
+        ControlIn::Other { level, kind, data } => {
+            IncomingAncillary::Other(RawAncillary { level, kind, data })
+        }
+    }
+}
+
+/// `msg_flags` as WIT message flags.
+fn message_flags(bits: libc::c_int) -> MessageFlags {
+    [
+        (libc::MSG_OOB, MessageFlags::OUT_OF_BAND),
+        (libc::MSG_TRUNC, MessageFlags::TRUNCATE),
+        (libc::MSG_CTRUNC, MessageFlags::CONTROL_TRUNCATE),
+        (libc::MSG_EOR, MessageFlags::END_OF_RECORD),
+    ]
+    .into_iter()
+    .filter(|(bit, _)| bits & bit != 0)
+    .fold(MessageFlags::empty(), |flags, (_, flag)| flags | flag)
+}

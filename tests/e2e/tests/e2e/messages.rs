@@ -1,0 +1,195 @@
+//! `send-msg`/`recv-msg` and descriptor passing: within a guest, from a
+//! native process to a guest, and from guest to guest.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::unix::net::UnixStream;
+use std::sync::Arc;
+
+use wasock_artifacts as programs;
+use wasock_e2e::{Setup, policy, rule, run, spawn};
+use wasock_host::Policy;
+
+use crate::assert_test_exists;
+
+wasock_artifacts::foreach_socket!(assert_test_exists);
+
+#[tokio::test(flavor = "current_thread")]
+async fn socket_pair_dup() {
+    let guest = run(
+        programs::SOCKET_PAIR_DUP,
+        Setup::new(&[], Policy::default()),
+    )
+    .await;
+    guest.assert_success();
+    assert!(guest.stdout.ends_with("pairs ok\n"), "{}", guest.stdout);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn socket_protocol() {
+    let guest = run(programs::SOCKET_PROTOCOL, Setup::new(&[], Policy::default())).await;
+    guest.assert_success();
+    assert!(guest.stdout.ends_with("protocols ok\n"), "{}", guest.stdout);
+}
+
+/// Raw and ICMP sockets: denied by default; when granted, created or
+/// refused by the kernel (never by the policy).
+#[tokio::test(flavor = "current_thread")]
+async fn socket_raw_icmp() {
+    let denied = run(programs::SOCKET_RAW_ICMP, Setup::new(&["denied"], Policy::default())).await;
+    denied.assert_success();
+    let grant = policy(|p| {
+        p.allow_raw(true).allow_icmp(true);
+    });
+    let granted = run(programs::SOCKET_RAW_ICMP, Setup::new(&["granted"], grant)).await;
+    granted.assert_success();
+    assert!(granted.stdout.ends_with("raw and icmp ok\n"), "{}", granted.stdout);
+}
+
+/// A setup whose guest inherits `socket`.
+fn inheriting(args: &[&str], policy: Policy, socket: UnixStream) -> Setup {
+    let mut setup = Setup::new(args, policy);
+    setup
+        .inherited_sockets
+        .push(Arc::new(OwnedFd::from(socket)));
+    setup
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn socket_msg() {
+    let loopback = policy(|p| {
+        p.allow_bind(rule("127.0.0.1/32:*"))
+            .allow_connect(rule("127.0.0.1/32:*"));
+    });
+    let guest = run(programs::SOCKET_MSG, Setup::new(&[], loopback)).await;
+    guest.assert_success();
+    assert!(guest.stdout.ends_with("messages ok\n"), "{}", guest.stdout);
+}
+
+/// A native process passes a connected socket and a pipe; the guest keeps
+/// the socket and echoes on it, and the host closes the pipe: afterwards no
+/// reader of the pipe is left anywhere.
+#[tokio::test(flavor = "current_thread")]
+async fn socket_receive_rights() {
+    let (native_end, guest_end) = UnixStream::pair().unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let (served, _) = listener.accept().unwrap();
+    let (pipe_read, pipe_write) = pipe();
+    send_fds(
+        &native_end,
+        b"fds",
+        &[served.as_raw_fd(), pipe_read.as_raw_fd()],
+    );
+    drop((served, pipe_read));
+
+    let guest = spawn(
+        programs::SOCKET_RECEIVE_RIGHTS,
+        inheriting(&[], Policy::default(), guest_end),
+    );
+    let echoed = tokio::task::spawn_blocking(move || {
+        client.set_read_timeout(Some(wasock_e2e::PATIENCE)).unwrap();
+        client.write_all(b"ping").unwrap();
+        let mut echoed = [0; 4];
+        client.read_exact(&mut echoed).unwrap();
+        echoed
+    })
+    .await
+    .unwrap();
+    assert_eq!(&echoed, b"ping");
+    let finished = guest.finish().await;
+    finished.assert_success();
+    assert_eq!(
+        finished.stdout,
+        "received 1 socket, closed 1 other descriptor\n"
+    );
+    let mut writer = std::fs::File::from(pipe_write);
+    let error = writer.write_all(b"x").unwrap_err();
+    assert_eq!(
+        error.raw_os_error(),
+        Some(libc::EPIPE),
+        "the host closed the pipe it received"
+    );
+}
+
+/// One guest passes a connected TCP socket to another over a socket pair;
+/// the receiver echoes on it and the native peer sees the echo.
+#[tokio::test(flavor = "current_thread")]
+async fn socket_pass() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (sender_end, echoer_end) = UnixStream::pair().unwrap();
+    let grant = policy(|p| {
+        p.allow_connect(rule(&format!("127.0.0.1/32:{port}")));
+    });
+    let echoer = spawn(
+        programs::SOCKET_PASS,
+        inheriting(&["echo"], Policy::default(), echoer_end),
+    );
+    let sender = run(
+        programs::SOCKET_PASS,
+        inheriting(&["send", &port.to_string()], grant, sender_end),
+    )
+    .await;
+    sender.assert_success();
+    let echoed = tokio::task::spawn_blocking(move || {
+        let (mut peer, _) = listener.accept().unwrap();
+        peer.set_read_timeout(Some(wasock_e2e::PATIENCE)).unwrap();
+        peer.write_all(b"hello across guests").unwrap();
+        let mut echoed = vec![0; 19];
+        peer.read_exact(&mut echoed).unwrap();
+        echoed
+    })
+    .await
+    .unwrap();
+    assert_eq!(echoed, b"hello across guests");
+    let finished = echoer.finish().await;
+    finished.assert_success();
+    assert!(
+        finished
+            .stdout
+            .starts_with("echoed 19 bytes to 127.0.0.1\n"),
+        "{}",
+        finished.stdout
+    );
+}
+
+/// `pipe2(2)` with close-on-exec.
+fn pipe() -> (OwnedFd, OwnedFd) {
+    let mut fds = [0; 2];
+    // SAFETY: `fds` has room for the two descriptors pipe2 writes.
+    assert_eq!(unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) }, 0);
+    // SAFETY: pipe2 returned two new descriptors owned by nobody else.
+    unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) }
+}
+
+/// `sendmsg(2)` of `data` with `fds` as `SCM_RIGHTS`, natively.
+fn send_fds(socket: &UnixStream, data: &[u8], fds: &[RawFd]) {
+    let payload = std::mem::size_of_val(fds);
+    // SAFETY: CMSG_SPACE only computes a size.
+    let space = unsafe { libc::CMSG_SPACE(payload as u32) } as usize;
+    let mut control = vec![0u64; space.div_ceil(8)];
+    let mut iov = libc::iovec {
+        iov_base: data.as_ptr() as *mut _,
+        iov_len: data.len(),
+    };
+    // SAFETY: plain data; the pointers below refer to live buffers.
+    let mut header: libc::msghdr = unsafe { std::mem::zeroed() };
+    header.msg_iov = &mut iov;
+    header.msg_iovlen = 1;
+    header.msg_control = control.as_mut_ptr().cast();
+    header.msg_controllen = space;
+    // SAFETY: the control buffer holds one message of `payload` bytes.
+    unsafe {
+        let cmsg = libc::CMSG_FIRSTHDR(&header);
+        (*cmsg).cmsg_level = libc::SOL_SOCKET;
+        (*cmsg).cmsg_type = libc::SCM_RIGHTS;
+        (*cmsg).cmsg_len = libc::CMSG_LEN(payload as u32) as usize;
+        std::ptr::copy_nonoverlapping(fds.as_ptr().cast::<u8>(), libc::CMSG_DATA(cmsg), payload);
+        assert_eq!(
+            libc::sendmsg(socket.as_raw_fd(), &header, 0),
+            data.len() as isize
+        );
+    }
+}
