@@ -250,7 +250,9 @@ impl Policy {
         if self.raw {
             return Ok(());
         }
-        Err(SocketError::denied("raw sockets are not granted by the policy (grant them with --allow-raw)"))
+        Err(SocketError::denied(
+            "raw sockets are not granted by the policy (grant them with --allow-raw)",
+        ))
     }
 
     /// Check the creation of an ICMP "ping" socket (`SOCK_DGRAM` with
@@ -259,7 +261,9 @@ impl Policy {
         if self.icmp {
             return Ok(());
         }
-        Err(SocketError::denied("ICMP sockets are not granted by the policy (grant them with --allow-icmp)"))
+        Err(SocketError::denied(
+            "ICMP sockets are not granted by the policy (grant them with --allow-icmp)",
+        ))
     }
 
     /// Check an autobind (the kernel picks a random abstract name): only a

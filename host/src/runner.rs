@@ -219,10 +219,10 @@ fn guest_state(config: GuestConfig) -> Result<GuestState> {
     }
     Ok(GuestState {
         wasi: wasi.build(),
-        sockets: config
-            .inherited_sockets
-            .into_iter()
-            .fold(SocketsCtx::new(config.policy).with_limits(config.limits), SocketsCtx::inherit_shared),
+        sockets: config.inherited_sockets.into_iter().fold(
+            SocketsCtx::new(config.policy).with_limits(config.limits),
+            SocketsCtx::inherit_shared,
+        ),
         table: ResourceTable::new(),
     })
 }

@@ -406,11 +406,30 @@ fn allow_abstract_grants_a_prefix() {
 #[test]
 fn allow_raw_and_allow_icmp_grant_those_sockets() {
     let denied = output(&["run", programs::SOCKET_RAW_ICMP, "denied"]);
-    assert!(denied.status.success(), "{}{}", text(&denied.stdout), text(&denied.stderr));
-    let granted = output(&["run", "--allow-raw", "--allow-icmp", programs::SOCKET_RAW_ICMP, "granted"]);
-    assert!(granted.status.success(), "{}{}", text(&granted.stdout), text(&granted.stderr));
+    assert!(
+        denied.status.success(),
+        "{}{}",
+        text(&denied.stdout),
+        text(&denied.stderr)
+    );
+    let granted = output(&[
+        "run",
+        "--allow-raw",
+        "--allow-icmp",
+        programs::SOCKET_RAW_ICMP,
+        "granted",
+    ]);
+    assert!(
+        granted.status.success(),
+        "{}{}",
+        text(&granted.stdout),
+        text(&granted.stderr)
+    );
     let only_raw = output(&["run", "--allow-raw", programs::SOCKET_RAW_ICMP, "granted"]);
-    assert!(!only_raw.status.success(), "without --allow-icmp the ICMP socket is denied by the policy");
+    assert!(
+        !only_raw.status.success(),
+        "without --allow-icmp the ICMP socket is denied by the policy"
+    );
 }
 
 /// How joining `group` on loopback goes natively: `ok` or the `errno`.

@@ -160,11 +160,9 @@ pub fn rights_space(count: usize) -> usize {
 /// activation); each is returned once.
 ///
 /// Calls `socket.take-inherited-sockets`.
-pub fn take_inherited_sockets() -> Vec<Socket> {
-    wit::take_inherited_sockets()
-        .into_iter()
-        .map(Socket::from)
-        .collect()
+pub fn take_inherited_sockets() -> io::Result<Vec<Socket>> {
+    let sockets = wit::take_inherited_sockets()?;
+    Ok(sockets.into_iter().map(Socket::from).collect())
 }
 
 impl From<IncomingAncillary> for Ancillary {

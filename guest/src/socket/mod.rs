@@ -36,8 +36,8 @@ use std::time::Duration;
 
 pub use self::kind::{Domain, Protocol, Type};
 pub use self::message::{
-    Ancillary, Credentials, Ipv4PacketInfo, Ipv6PacketInfo, Message, RawAncillary, SendAncillary, rights_space,
-    take_inherited_sockets,
+    Ancillary, Credentials, Ipv4PacketInfo, Ipv6PacketInfo, Message, RawAncillary, SendAncillary,
+    rights_space, take_inherited_sockets,
 };
 pub use crate::addr::SockAddr;
 use crate::bindings::wasock::sockets::socket as wit;

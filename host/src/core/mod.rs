@@ -3,9 +3,9 @@
 //! to and from these types.
 
 pub mod address;
-pub mod message;
 mod error;
 pub mod interfaces;
+pub mod message;
 pub mod names;
 pub mod netdb;
 pub mod poll;

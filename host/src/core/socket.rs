@@ -137,7 +137,12 @@ impl HostSocket {
         Ok(Self::from_socket(socket, family, sock_type, false))
     }
 
-    pub(crate) fn from_socket(socket: Socket, family: Family, sock_type: SockType, bound: bool) -> HostSocket {
+    pub(crate) fn from_socket(
+        socket: Socket,
+        family: Family,
+        sock_type: SockType,
+        bound: bool,
+    ) -> HostSocket {
         let protocol = socket.protocol().ok().flatten().map_or(0, i32::from);
         HostSocket {
             registration: None,
@@ -430,9 +435,21 @@ impl HostSocket {
             .io(Interest::WRITABLE, wait, |s| {
                 s.send_to_with_flags(data, &sockaddr, flags | libc::MSG_NOSIGNAL)
             })
-            .await?;
+            .await;
         self.bound = true;
-        Ok(sent)
+        match sent {
+            // Without a Fast Open cookie the kernel only starts the connect;
+            // a blocking caller waits for it and then sends, as natively.
+            Err(error)
+                if flags & libc::MSG_FASTOPEN != 0
+                    && error.raw_errno() == Some(libc::EINPROGRESS)
+                    && !matches!(wait, Wait::Never) =>
+            {
+                self.finish_connect(wait).await?;
+                self.send(data, flags & !libc::MSG_FASTOPEN).await
+            }
+            other => other,
+        }
     }
 
     /// `recv(2)` of at most `max_len` bytes (the caller clamps it).

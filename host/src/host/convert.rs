@@ -127,6 +127,9 @@ pub fn msg_flags(flags: MessageFlags) -> libc::c_int {
         (MessageFlags::END_OF_RECORD, libc::MSG_EOR),
         (MessageFlags::WAIT_ALL, libc::MSG_WAITALL),
         (MessageFlags::MORE, libc::MSG_MORE),
+        (MessageFlags::CONFIRM, libc::MSG_CONFIRM),
+        (MessageFlags::ERROR_QUEUE, libc::MSG_ERRQUEUE),
+        (MessageFlags::FAST_OPEN, libc::MSG_FASTOPEN),
     ]
     .into_iter()
     .filter(|(flag, _)| flags.contains(*flag))

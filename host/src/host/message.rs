@@ -182,6 +182,7 @@ fn message_flags(bits: libc::c_int) -> MessageFlags {
         (libc::MSG_TRUNC, MessageFlags::TRUNCATE),
         (libc::MSG_CTRUNC, MessageFlags::CONTROL_TRUNCATE),
         (libc::MSG_EOR, MessageFlags::END_OF_RECORD),
+        (libc::MSG_ERRQUEUE, MessageFlags::ERROR_QUEUE),
     ]
     .into_iter()
     .filter(|(bit, _)| bits & bit != 0)

@@ -55,7 +55,8 @@ impl socket::Host for SocketsCtxView<'_> {
         self.reserve_sockets(1)?;
         let icmp = matches!(
             (family, protocol),
-            (AddressFamily::Inet, libc::IPPROTO_ICMP) | (AddressFamily::Inet6, libc::IPPROTO_ICMPV6)
+            (AddressFamily::Inet, libc::IPPROTO_ICMP)
+                | (AddressFamily::Inet6, libc::IPPROTO_ICMPV6)
         );
         if sock_type == SocketType::Raw {
             self.ctx.policy.check_raw()?;
@@ -77,11 +78,9 @@ impl socket::Host for SocketsCtxView<'_> {
         Ok((self.adopt(a)?, self.adopt(b)?))
     }
 
-    async fn take_inherited_sockets(&mut self) -> wasmtime::Result<Vec<Resource<HostSocket>>> {
-        message::take_inherited(self).map_err(|e| match e {
-            SocketError::Trap(trap) => trap,
-            other => wasmtime::Error::msg(other.to_string()),
-        })
+    async fn take_inherited_sockets(&mut self) -> Result<Vec<Resource<HostSocket>>> {
+        self.reserve_sockets(self.ctx.inherited.len())?;
+        message::take_inherited(self)
     }
 
     async fn poll(

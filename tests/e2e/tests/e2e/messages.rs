@@ -28,7 +28,11 @@ async fn socket_pair_dup() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn socket_protocol() {
-    let guest = run(programs::SOCKET_PROTOCOL, Setup::new(&[], Policy::default())).await;
+    let guest = run(
+        programs::SOCKET_PROTOCOL,
+        Setup::new(&[], Policy::default()),
+    )
+    .await;
     guest.assert_success();
     assert!(guest.stdout.ends_with("protocols ok\n"), "{}", guest.stdout);
 }
@@ -37,14 +41,63 @@ async fn socket_protocol() {
 /// refused by the kernel (never by the policy).
 #[tokio::test(flavor = "current_thread")]
 async fn socket_raw_icmp() {
-    let denied = run(programs::SOCKET_RAW_ICMP, Setup::new(&["denied"], Policy::default())).await;
+    let denied = run(
+        programs::SOCKET_RAW_ICMP,
+        Setup::new(&["denied"], Policy::default()),
+    )
+    .await;
     denied.assert_success();
     let grant = policy(|p| {
         p.allow_raw(true).allow_icmp(true);
     });
     let granted = run(programs::SOCKET_RAW_ICMP, Setup::new(&["granted"], grant)).await;
     granted.assert_success();
-    assert!(granted.stdout.ends_with("raw and icmp ok\n"), "{}", granted.stdout);
+    assert!(
+        granted.stdout.ends_with("raw and icmp ok\n"),
+        "{}",
+        granted.stdout
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn socket_send_flags() {
+    let loopback = policy(|p| {
+        p.allow_bind(rule("127.0.0.1/32:*"))
+            .allow_connect(rule("127.0.0.1/32:*"));
+    });
+    let guest = run(programs::SOCKET_SEND_FLAGS, Setup::new(&[], loopback)).await;
+    guest.assert_success();
+    assert!(
+        guest.stdout.ends_with("send flags ok\n"),
+        "{}",
+        guest.stdout
+    );
+}
+
+/// Credentials, timestamps, packet info, TOS and the error queue, checked
+/// against this process's own PID, UID and GID.
+#[tokio::test(flavor = "current_thread")]
+async fn socket_ancillary() {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let field = |name: &str| {
+        let line = status.lines().find(|l| l.starts_with(name)).unwrap();
+        line.split_whitespace().nth(1).unwrap().to_string()
+    };
+    let (uid, gid) = (field("Uid:"), field("Gid:"));
+    let pid = std::process::id().to_string();
+    let ipv6 = std::net::UdpSocket::bind("[::1]:0").is_ok();
+    let mut args = vec![pid.as_str(), uid.as_str(), gid.as_str()];
+    if ipv6 {
+        args.push("ipv6");
+    }
+    let grants = policy(|p| {
+        for network in ["127.0.0.1/32:*", "[::1]/128:*"] {
+            p.allow_bind(rule(network)).allow_connect(rule(network));
+        }
+    });
+    let guest = run(programs::SOCKET_ANCILLARY, Setup::new(&args, grants)).await;
+    guest.assert_success();
+    assert!(guest.stdout.ends_with("ancillary ok\n"), "{}", guest.stdout);
 }
 
 /// A setup whose guest inherits `socket`.

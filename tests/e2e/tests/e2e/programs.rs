@@ -158,7 +158,11 @@ fn raise_fd_limit(needed: u64) -> bool {
 async fn tcp_behaviour() {
     let guest = run(programs::TCP_BEHAVIOUR, Setup::new(&[], loopback())).await;
     guest.assert_success();
-    assert!(guest.stdout.ends_with("tcp behaviour ok\n"), "{}", guest.stdout);
+    assert!(
+        guest.stdout.ends_with("tcp behaviour ok\n"),
+        "{}",
+        guest.stdout
+    );
 }
 
 #[tokio::test(flavor = "current_thread")]

@@ -18,7 +18,8 @@ async fn udp_ipv6() {
         for network in ["127.0.0.1/32", "[::1]/128", "[::]/128", "[fe80::]/10"] {
             p.allow_bind(rule(&format!("{network}:*")));
         }
-        p.allow_connect(rule("127.0.0.1/32:*")).allow_connect(rule("[::1]/128:*"));
+        p.allow_connect(rule("127.0.0.1/32:*"))
+            .allow_connect(rule("[::1]/128:*"));
     });
     let guest = run(programs::UDP_IPV6, Setup::new(&[], grants)).await;
     guest.assert_success();

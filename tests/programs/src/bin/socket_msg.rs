@@ -34,10 +34,18 @@ fn main() {
     record_out.send(b"a record").unwrap();
     let message = record_in.recv_msg(4, 0, MessageFlags::empty()).unwrap();
     assert_eq!(message.data, b"a re");
-    assert!(message.flags.contains(MessageFlags::TRUNCATE), "a truncated record is reported");
+    assert!(
+        message.flags.contains(MessageFlags::TRUNCATE),
+        "a truncated record is reported"
+    );
     record_out.send(b"into").unwrap();
     let mut buffer = [0u8; 8];
-    assert_eq!(record_in.recv_into(&mut buffer, MessageFlags::empty()).unwrap(), 4);
+    assert_eq!(
+        record_in
+            .recv_into(&mut buffer, MessageFlags::empty())
+            .unwrap(),
+        4
+    );
     assert_eq!(&buffer[..4], b"into", "recv_into fills the caller's buffer");
 
     // Pass one end of another pair; the receiver talks through it.

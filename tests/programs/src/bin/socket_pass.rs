@@ -25,10 +25,10 @@ fn main() {
 
 fn send(port: u16) {
     let connection = Socket::from(TcpStream::connect(("127.0.0.1", port)).unwrap());
-    let mut inherited = take_inherited_sockets();
+    let mut inherited = take_inherited_sockets().unwrap();
     assert_eq!(inherited.len(), 1, "the embedder handed over one socket");
     assert!(
-        take_inherited_sockets().is_empty(),
+        take_inherited_sockets().unwrap().is_empty(),
         "inherited sockets are taken once"
     );
     let channel = inherited.pop().unwrap();
@@ -40,6 +40,7 @@ fn send(port: u16) {
 
 fn echo() {
     let channel = take_inherited_sockets()
+        .unwrap()
         .pop()
         .expect("a channel to the sender");
     let (note, mut sockets) = channel.recv_with_sockets(16, 1).unwrap();

@@ -7,9 +7,16 @@ use wasock_test_programs::expect_code;
 
 fn main() {
     let tcp = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).unwrap();
-    assert_eq!((tcp.proto(), tcp.protocol().unwrap()), (Protocol::TCP, Protocol::TCP));
+    assert_eq!(
+        (tcp.proto(), tcp.protocol().unwrap()),
+        (Protocol::TCP, Protocol::TCP)
+    );
     let default = Socket::new(Domain::IPV6, Type::DGRAM, None).unwrap();
-    assert_eq!(default.proto(), Protocol::UDP, "0 picks the default protocol, reported as such");
+    assert_eq!(
+        default.proto(),
+        Protocol::UDP,
+        "0 picks the default protocol, reported as such"
+    );
     let unix = Socket::new(Domain::UNIX, Type::STREAM, None).unwrap();
     assert_eq!(i32::from(unix.proto()), 0);
     expect_code(

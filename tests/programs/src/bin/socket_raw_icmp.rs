@@ -20,7 +20,14 @@ fn main() {
             for (what, result) in [("raw", raw()), ("icmp", ping()), ("icmpv6", ping6())] {
                 match result {
                     Ok(socket) => {
-                        assert_eq!(socket.family(), if what == "icmpv6" { Domain::IPV6 } else { Domain::IPV4 });
+                        assert_eq!(
+                            socket.family(),
+                            if what == "icmpv6" {
+                                Domain::IPV6
+                            } else {
+                                Domain::IPV4
+                            }
+                        );
                         println!("{what}: created");
                     }
                     Err(error) => {
@@ -29,7 +36,10 @@ fn main() {
                             matches!(kernel, ErrorCode::NotPermitted | ErrorCode::AccessDenied),
                             "{what}: only the kernel's refusal is acceptable: {error}"
                         );
-                        assert!(!error.to_string().contains("policy"), "{what}: the policy granted it: {error}");
+                        assert!(
+                            !error.to_string().contains("policy"),
+                            "{what}: the policy granted it: {error}"
+                        );
                         println!("{what}: the kernel refused: {error}");
                     }
                 }

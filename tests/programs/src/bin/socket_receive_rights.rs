@@ -6,6 +6,7 @@ use wasock::socket::{Ancillary, MessageFlags, rights_space, take_inherited_socke
 
 fn main() {
     let channel = take_inherited_sockets()
+        .unwrap()
         .pop()
         .expect("a channel from the native process");
     let mut message = channel

@@ -38,7 +38,10 @@ fn connect_ex() {
     }
     let mut fds = [PollFd::new(&client, Events::WRITABLE)];
     assert_eq!(poll(&mut fds, Some(Duration::from_secs(10))).unwrap(), 1);
-    assert!(client.take_error().unwrap().is_none(), "the connect succeeded");
+    assert!(
+        client.take_error().unwrap().is_none(),
+        "the connect succeeded"
+    );
     assert_eq!(client.peer_addr().unwrap().as_inet(), address.as_inet());
     drop(listener);
 
@@ -46,7 +49,13 @@ fn connect_ex() {
     refused.set_nonblocking(true).unwrap();
     let closed_port = address;
     if let Err(error) = refused.connect(&closed_port) {
-        assert!(matches!(code(&error), ErrorCode::InProgress | ErrorCode::ConnectionRefused), "{error}");
+        assert!(
+            matches!(
+                code(&error),
+                ErrorCode::InProgress | ErrorCode::ConnectionRefused
+            ),
+            "{error}"
+        );
     }
     let mut fds = [PollFd::new(&refused, Events::WRITABLE)];
     poll(&mut fds, Some(Duration::from_secs(10))).unwrap();
@@ -65,19 +74,42 @@ fn connected_pair() -> (Socket, Socket) {
 fn shutdown_directions() {
     let (client, server) = connected_pair();
     client.shutdown(Shutdown::Read).unwrap();
-    assert!(client.recv(16).unwrap().is_empty(), "after shutdown(read) reads see end of stream");
+    assert!(
+        client.recv(16).unwrap().is_empty(),
+        "after shutdown(read) reads see end of stream"
+    );
     client.shutdown(Shutdown::Write).unwrap();
-    assert!(server.recv(16).unwrap().is_empty(), "the peer sees end of stream");
-    expect_code("send after shutdown(write)", client.send(b"x"), ErrorCode::BrokenPipe);
+    assert!(
+        server.recv(16).unwrap().is_empty(),
+        "the peer sees end of stream"
+    );
+    expect_code(
+        "send after shutdown(write)",
+        client.send(b"x"),
+        ErrorCode::BrokenPipe,
+    );
 
     let (client, server) = connected_pair();
     client.shutdown(Shutdown::Both).unwrap();
     assert!(server.recv(16).unwrap().is_empty());
-    expect_code("send after shutdown(both)", client.send(b"x"), ErrorCode::BrokenPipe);
+    expect_code(
+        "send after shutdown(both)",
+        client.send(b"x"),
+        ErrorCode::BrokenPipe,
+    );
     let (unix_a, unix_b) = Socket::pair(Domain::UNIX, Type::SEQPACKET, None).unwrap();
     unix_a.shutdown(Shutdown::Write).unwrap();
-    assert!(unix_b.recv(16).unwrap().is_empty(), "seqpacket shutdown(write) ends the peer's reads");
-    expect_code("not connected", Socket::new(Domain::IPV4, Type::STREAM, None).unwrap().shutdown(Shutdown::Both), ErrorCode::NotConnected);
+    assert!(
+        unix_b.recv(16).unwrap().is_empty(),
+        "seqpacket shutdown(write) ends the peer's reads"
+    );
+    expect_code(
+        "not connected",
+        Socket::new(Domain::IPV4, Type::STREAM, None)
+            .unwrap()
+            .shutdown(Shutdown::Both),
+        ErrorCode::NotConnected,
+    );
 }
 
 /// Writing to a closed peer fails with EPIPE (or ECONNRESET) and never
@@ -95,24 +127,39 @@ fn no_signal() {
             }
         }
     }
-    assert!(matches!(last, Some(ErrorCode::BrokenPipe | ErrorCode::ConnectionReset)), "{last:?}");
+    assert!(
+        matches!(
+            last,
+            Some(ErrorCode::BrokenPipe | ErrorCode::ConnectionReset)
+        ),
+        "{last:?}"
+    );
 }
 
 /// `MSG_OOB` carries one urgent byte, announced by `priority` readiness.
 fn urgent_data() {
     let (client, server) = connected_pair();
-    client.send_with_flags(b"!", MessageFlags::OUT_OF_BAND).unwrap();
+    client
+        .send_with_flags(b"!", MessageFlags::OUT_OF_BAND)
+        .unwrap();
     let mut fds = [PollFd::new(&server, Events::PRIORITY)];
     assert_eq!(poll(&mut fds, Some(Duration::from_secs(10))).unwrap(), 1);
     assert!(fds[0].revents().contains(Events::PRIORITY));
-    assert_eq!(server.recv_with_flags(1, MessageFlags::OUT_OF_BAND).unwrap(), b"!");
+    assert_eq!(
+        server
+            .recv_with_flags(1, MessageFlags::OUT_OF_BAND)
+            .unwrap(),
+        b"!"
+    );
 }
 
 /// `listen(1)` lets the kernel complete two connections (backlog + 1);
 /// further ones stay in progress until the server accepts.
 fn backlog() {
     let listener = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
-    listener.bind(&SockAddr::Inet("127.0.0.1:0".parse().unwrap())).unwrap();
+    listener
+        .bind(&SockAddr::Inet("127.0.0.1:0".parse().unwrap()))
+        .unwrap();
     listener.listen(1).unwrap();
     let address = listener.local_addr().unwrap();
     let clients: Vec<Socket> = (0..6)
@@ -124,7 +171,10 @@ fn backlog() {
         })
         .collect();
     std::thread::sleep(Duration::from_millis(300));
-    let mut fds: Vec<PollFd> = clients.iter().map(|c| PollFd::new(c, Events::WRITABLE)).collect();
+    let mut fds: Vec<PollFd> = clients
+        .iter()
+        .map(|c| PollFd::new(c, Events::WRITABLE))
+        .collect();
     let connected = poll(&mut fds, Some(Duration::ZERO)).unwrap();
     assert_eq!(connected, 2, "a backlog of 1 admits two connections");
 }
