@@ -149,11 +149,30 @@ impl Socket {
     }
 }
 
-/// `CMSG_SPACE(n * sizeof(int))` on Linux: the room `n` passed descriptors
-/// take.
-pub fn rights_space(count: usize) -> usize {
-    const HEADER: usize = 16;
-    HEADER + (count * 4).div_ceil(8) * 8
+/// The size of a `cmsghdr` header on Linux (64-bit).
+const CMSG_HEADER: usize = 16;
+
+/// Rounds up to the alignment of control messages (8 bytes on Linux).
+const fn cmsg_align(len: usize) -> usize {
+    len.div_ceil(8) * 8
+}
+
+/// `CMSG_LEN(len)`, like Python's `socket.CMSG_LEN`: the `cmsg_len` of a
+/// control message carrying `len` bytes.
+pub const fn cmsg_len(len: usize) -> usize {
+    CMSG_HEADER + len
+}
+
+/// `CMSG_SPACE(len)`, like Python's `socket.CMSG_SPACE`: the room a
+/// control message carrying `len` bytes takes, padding included; sums of
+/// these size the `max_ancillary` of [`Socket::recv_msg`].
+pub const fn cmsg_space(len: usize) -> usize {
+    CMSG_HEADER + cmsg_align(len)
+}
+
+/// `CMSG_SPACE(n * sizeof(int))`: the room `n` passed descriptors take.
+pub const fn rights_space(count: usize) -> usize {
+    cmsg_space(count * 4)
 }
 
 /// Takes the sockets the embedder handed this guest at start (socket

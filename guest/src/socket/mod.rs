@@ -37,7 +37,7 @@ use std::time::Duration;
 pub use self::kind::{Domain, Protocol, Type};
 pub use self::message::{
     Ancillary, Credentials, Ipv4PacketInfo, Ipv6PacketInfo, Message, RawAncillary, SendAncillary,
-    rights_space, take_inherited_sockets,
+    cmsg_len, cmsg_space, rights_space, take_inherited_sockets,
 };
 pub use crate::addr::SockAddr;
 use crate::bindings::wasock::sockets::socket as wit;
@@ -269,6 +269,15 @@ impl Socket {
     ) -> io::Result<(usize, SockAddr)> {
         let (data, addr) = self.recv_from_with_flags(buf.len(), flags)?;
         Ok((copy_into(buf, &data), addr))
+    }
+
+    /// Closes the socket now, like Python's `socket.close`: later calls
+    /// fail with [`ErrorCode::BadDescriptor`](crate::ErrorCode) (EBADF) and
+    /// closing again does nothing. Dropping the socket closes it too.
+    ///
+    /// Calls `socket.close`, like `close(2)`.
+    pub fn close(&self) -> io::Result<()> {
+        Ok(self.inner.close()?)
     }
 
     /// Shuts down reading, writing or both.

@@ -53,5 +53,12 @@ fn main() {
         b"held back",
         "MSG_MORE corks the datagram until the last part"
     );
+    sender.send_to_with_flags(b"direct", &to, MessageFlags::DONT_ROUTE).unwrap();
+    let (n, _) = receiver.recv_from(&mut buffer).unwrap();
+    assert_eq!(&buffer[..n], b"direct", "MSG_DONTROUTE reaches a directly connected peer");
+
+    let (records, peer) = Socket::pair(Domain::UNIX, Type::SEQPACKET, None).unwrap();
+    records.send_with_flags(b"end", MessageFlags::END_OF_RECORD).unwrap();
+    assert_eq!(peer.recv(8).unwrap(), b"end", "MSG_EOR is accepted on a seqpacket socket");
     println!("send flags ok");
 }
