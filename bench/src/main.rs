@@ -1,305 +1,330 @@
 //! `cargo run --release -p wasock-bench`: the same echo workloads against a
-//! native echo server and against the wasock guest echo server
-//! (`bench_echo_server`, run by the wasock host in this process), printed as
-//! rates and as the ratio wasock / native.
+//! native Rust echo server, the wasock guest echo server under the wasock
+//! host, and the same echo on `std::net` under wasmtime-wasi's
+//! `wasi:sockets`, in one run; then the guests as clients of a native
+//! server, server memory, and the scale measurements. Prints Markdown
+//! tables of medians, ranges and ratios.
 //!
-//! Pass `--quick` for a short run. Contenders alternate and each workload is
-//! repeated (`--rounds N`, default 3); the table shows medians.
+//! ```text
+//! wasock-bench [--quick] [--rounds N] [--only SECTION,…]
+//!     SECTION: echo, clients, memory, scale
+//! wasock-bench profile CONTENDER WORKLOAD COUNT
+//!     one workload against one server, which runs under the command in
+//!     $WASOCK_BENCH_WRAPPER (e.g. `valgrind --tool=callgrind`)
+//! ```
+//!
+//! Every server runs in a process of its own (`wasock-bench serve …`), so
+//! the kernel's CPU and memory counters of that process are the server's
+//! alone. Contenders alternate within each round. The headline tables pin
+//! the client and every server to one CPU; the second table lets them run
+//! anywhere.
+
+mod clients;
+mod echo;
+mod memory;
+mod process;
+mod report;
+mod scale;
+mod server;
+mod targets;
+mod usage;
+mod workloads;
 
 use std::io::{Read, Write};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream, UdpSocket};
-use std::sync::{Arc, mpsc};
-use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
-use wasock_host::Policy;
-use wasock_host::runner::{GuestConfig, Output, Runner};
+use clap::Parser as _;
 
-/// Where a contender's echo servers listen.
-#[derive(Debug, Clone, Copy)]
-struct Servers {
-    tcp: SocketAddr,
-    udp: SocketAddr,
-}
+use crate::process::ServerProcess;
+use crate::server::Contender;
+use crate::workloads::{Sizes, WORKLOADS, Workload};
 
-/// The size of the workloads.
-#[derive(Debug, Clone, Copy)]
-struct Sizes {
-    bulk_bytes: usize,
-    round_trips: usize,
+/// The parts of a run.
+const SECTIONS: [&str; 4] = ["echo", "clients", "memory", "scale"];
+
+/// What a run does.
+struct Options {
+    sizes: Sizes,
+    rounds: usize,
+    sections: Vec<String>,
+    /// Connections held by one guest.
     connections: usize,
-    datagrams: usize,
+    /// Guests in one host process.
+    instances: usize,
+    /// `wasock run` start-ups timed.
+    startups: usize,
 }
 
-/// One benchmark: a name, its unit, and the measurement.
-struct Workload {
-    name: &'static str,
-    unit: &'static str,
-    measure: fn(&Servers, &Sizes) -> Result<f64>,
-}
+impl Options {
+    fn parse(args: &[String]) -> Result<Options> {
+        let quick = args.iter().any(|a| a == "--quick");
+        let value = |flag: &str| -> Result<Option<&String>> {
+            match args.iter().position(|a| a == flag) {
+                Some(i) => Ok(Some(
+                    args.get(i + 1)
+                        .with_context(|| format!("{flag} needs a value"))?,
+                )),
+                None => Ok(None),
+            }
+        };
+        let rounds = value("--rounds")?.map_or(Ok(3), |n| n.parse())?;
+        let sections: Vec<String> = value("--only")?.map_or_else(
+            || SECTIONS.map(String::from).to_vec(),
+            |list| list.split(',').map(String::from).collect(),
+        );
+        if let Some(unknown) = sections.iter().find(|s| !SECTIONS.contains(&s.as_str())) {
+            bail!(
+                "unknown section `{unknown}`; the sections are {}",
+                SECTIONS.join(", ")
+            );
+        }
+        let sizes = if quick {
+            Sizes {
+                bulk_bytes: 32 << 20,
+                round_trips: 5_000,
+                connections: 500,
+                datagrams: 5_000,
+                long_datagrams: 50_000,
+            }
+        } else {
+            Sizes {
+                bulk_bytes: 256 << 20,
+                round_trips: 20_000,
+                connections: 3_000,
+                datagrams: 20_000,
+                long_datagrams: 500_000,
+            }
+        };
+        Ok(Options {
+            sizes,
+            rounds,
+            sections,
+            connections: if quick { 2_000 } else { 10_000 },
+            instances: if quick { 100 } else { 1_000 },
+            startups: if quick { 5 } else { 20 },
+        })
+    }
 
-const WORKLOADS: [Workload; 4] = [
-    Workload {
-        name: "bulk echo, 64 KiB writes",
-        unit: "MiB/s",
-        measure: bulk,
-    },
-    Workload {
-        name: "ping-pong 1 B",
-        unit: "round trips/s",
-        measure: ping_pong,
-    },
-    Workload {
-        name: "connect/send/recv/close",
-        unit: "connections/s",
-        measure: connection_rate,
-    },
-    Workload {
-        name: "UDP 64 B request/response",
-        unit: "datagrams/s",
-        measure: udp_round_trips,
-    },
-];
+    fn runs(&self, section: &str) -> bool {
+        self.sections.iter().any(|s| s == section)
+    }
+}
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let quick = args.iter().any(|a| a == "--quick");
-    let rounds = match args.iter().position(|a| a == "--rounds") {
-        Some(i) => args
-            .get(i + 1)
-            .context("--rounds needs a number")?
-            .parse()?,
-        None => 3,
-    };
-    let sizes = if quick {
-        Sizes {
-            bulk_bytes: 16 << 20,
-            round_trips: 2_000,
-            connections: 300,
-            datagrams: 2_000,
+    match args.first().map(String::as_str) {
+        Some("serve") => server::main(&args[1..]),
+        Some("wasock") => {
+            let cli = wasock_host::cli::Cli::try_parse_from(&args)?;
+            std::process::exit(wasock_host::cli::main(cli)?)
         }
-    } else {
-        Sizes {
-            bulk_bytes: 256 << 20,
-            round_trips: 20_000,
-            connections: 3_000,
-            datagrams: 20_000,
-        }
-    };
-    if cfg!(debug_assertions) {
-        eprintln!(
-            "note: a debug build measures the unoptimised host; use `cargo run --release -p wasock-bench`"
-        );
+        Some("profile") => profile(&args[1..]),
+        _ => benchmark(&Options::parse(&args)?),
     }
-    let native = start_native()?;
-    let wasock = start_wasock()?;
+}
+
+/// The whole benchmark.
+fn benchmark(options: &Options) -> Result<()> {
+    if cfg!(debug_assertions) {
+        eprintln!("note: a debug build measures an unoptimised host; add --release");
+    }
+    let all_cpus = usage::allowed_cpus()?;
+    let pinned = [*all_cpus.last().context("no CPU to run on")?];
+    let dir = std::env::temp_dir().join(format!("wasock-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    println!("# wasock benchmark\n\n{}", machine());
     println!(
-        "wasock echo benchmark: {rounds} rounds, medians; ratio = wasock / native (higher is better)\n"
+        "{} rounds, contenders alternating; cells are median (min–max); ratios divide medians \
+         (for latency and CPU time, lower is better).\n",
+        options.rounds
     );
-    println!(
-        "{:<28} {:>16} {:>14} {:>14} {:>8}",
-        "workload", "unit", "native", "wasock", "ratio"
-    );
-    for workload in &WORKLOADS {
-        let mut native_rates = Vec::new();
-        let mut wasock_rates = Vec::new();
-        for _ in 0..rounds {
-            native_rates.push((workload.measure)(&native, &sizes)?);
-            wasock_rates.push((workload.measure)(&wasock, &sizes)?);
-        }
-        let (n, w) = (median(&mut native_rates), median(&mut wasock_rates));
+    warm_cache()?;
+    let started = Instant::now();
+    let mut headline = None;
+    if options.runs("echo") {
+        usage::set_cpus(&pinned)?;
+        let results = echo::run(&options.sizes, options.rounds, &dir)?;
         println!(
-            "{:<28} {:>16} {:>14.1} {:>14.1} {:>7.2}x",
-            workload.name,
-            workload.unit,
-            n,
-            w,
-            w / n
+            "## Echo servers, client and servers pinned to CPU {}\n",
+            pinned[0]
         );
+        println!(
+            "{}",
+            echo::table(&echo::headings(), &results.samples).render()
+        );
+        usage::set_cpus(&all_cpus)?;
+        let unpinned = echo::run(&options.sizes, options.rounds, &dir)?;
+        println!("## Echo servers, unpinned (CPUs {all_cpus:?})\n");
+        println!(
+            "{}",
+            echo::table(&echo::headings(), &unpinned.samples).render()
+        );
+        headline = Some(results);
+    }
+    if options.runs("clients") {
+        usage::set_cpus(&pinned)?;
+        let samples = clients::run(&options.sizes, options.rounds)?;
+        println!(
+            "## Guests as clients of a native echo server, pinned to CPU {}\n",
+            pinned[0]
+        );
+        println!("{}", echo::table(&clients::headings(), &samples).render());
+        usage::set_cpus(&all_cpus)?;
+    }
+    let mut long_udp = None;
+    if options.runs("memory") {
+        println!("## Server memory (pinned run)\n");
+        if let Some(results) = &headline {
+            println!("{}", memory::peaks(results).render());
+        }
+        usage::set_cpus(&pinned)?;
+        let (table, growth) = memory::long_udp(options.sizes.long_datagrams)?;
+        println!("{}", table.render());
+        usage::set_cpus(&all_cpus)?;
+        long_udp = Some(growth);
+    }
+    let mut startup = None;
+    if options.runs("scale") {
+        println!("## Scale (unpinned)\n");
+        println!("{}", scale::connections(options.connections)?.render());
+        println!("{}", scale::instances(options.instances)?.render());
+        let (table, median) = scale::startup(options.startups)?;
+        println!("{}", table.render());
+        startup = Some(median);
+    }
+    println!("## Targets\n");
+    let measured = targets::Measured {
+        echo: headline.as_ref(),
+        growth: long_udp.as_deref(),
+        startup_ms: startup,
+    };
+    println!("{}", targets::table(&measured).render());
+    println!("{}", load_average());
+    println!("Took {:.0} s.", started.elapsed().as_secs_f64());
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// Compile the guests into the cache before any server starts, so that no
+/// server's memory peak or start-up includes compiling.
+fn warm_cache() -> Result<()> {
+    let runner =
+        wasock_host::runner::Runner::new(wasock_host::runner::Runner::default_cache_dir())?;
+    for program in [
+        wasock_artifacts::BENCH_ECHO_SERVER,
+        wasock_artifacts::BENCH_STD_ECHO_SERVER,
+        wasock_artifacts::BENCH_SCALE_SERVER,
+        wasock_artifacts::BENCH_ECHO_CLIENT,
+        wasock_artifacts::BENCH_STD_ECHO_CLIENT,
+    ] {
+        runner.load(program.as_ref())?;
     }
     Ok(())
 }
 
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
-}
-
-/// Native echo servers on threads: TCP serves one connection at a time,
-/// like the guest.
-fn start_native() -> Result<Servers> {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
-    let udp = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))?;
-    let servers = Servers {
-        tcp: listener.local_addr()?,
-        udp: udp.local_addr()?,
+/// `profile CONTENDER WORKLOAD COUNT`: run one workload (a key of
+/// `workloads::WORKLOADS`, sized `COUNT`) against one server, started under
+/// `$WASOCK_BENCH_WRAPPER`, and let the server exit normally so that a
+/// profiler writes its results. Prints the rate and the server's CPU time
+/// per operation.
+fn profile(args: &[String]) -> Result<()> {
+    let [contender, key, count] = args else {
+        bail!("usage: wasock-bench profile CONTENDER WORKLOAD COUNT");
     };
-    thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let _ = echo_stream(stream);
-        }
-    });
-    thread::spawn(move || {
-        let mut buffer = [0; 65536];
-        while let Ok((n, from)) = udp.recv_from(&mut buffer) {
-            let _ = udp.send_to(&buffer[..n], from);
-        }
-    });
-    Ok(servers)
+    let contender = Contender::ALL
+        .into_iter()
+        .find(|c| c.name() == contender)
+        .with_context(|| format!("unknown contender `{contender}`"))?;
+    let workload = WORKLOADS
+        .iter()
+        .chain([&PACED_PING_PONG])
+        .find(|w| w.key == key)
+        .with_context(|| format!("unknown workload `{key}`"))?;
+    let count: usize = count.parse()?;
+    let sizes = Sizes {
+        bulk_bytes: count,
+        round_trips: count,
+        connections: count,
+        datagrams: count,
+        long_datagrams: count,
+    };
+    let wrapper: Vec<String> = std::env::var("WASOCK_BENCH_WRAPPER")
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(String::from)
+        .collect();
+    let dir = std::env::temp_dir().join(format!("wasock-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let service = echo::service(workload.transport, contender, &dir);
+    let mut server = ServerProcess::start(contender, &service, &wrapper)?;
+    let before = server.usage()?;
+    let client_before = usage::cpu_time(libc::RUSAGE_SELF)?;
+    let run = (workload.measure)(server.address(), &sizes)?;
+    let client = usage::cpu_time(libc::RUSAGE_SELF)? - client_before;
+    let after = server.usage()?;
+    server.stop(Duration::from_secs(600))?;
+    let _ = std::fs::remove_dir_all(&dir);
+    let per_op = |time: Duration| time.as_secs_f64() * 1e6 / run.ops;
+    println!(
+        "{} {}: {} {}; per {}: {:.2} µs wall, server CPU {:.2} µs, client CPU {:.2} µs",
+        contender.label(),
+        workload.name,
+        report::number(run.rate),
+        workload.unit,
+        workload.op,
+        1e6 / run.rate,
+        per_op(after.cpu - before.cpu),
+        per_op(client),
+    );
+    Ok(())
 }
 
-fn echo_stream(mut stream: TcpStream) -> std::io::Result<()> {
-    let mut buffer = vec![0; 65536];
-    loop {
-        let n = stream.read(&mut buffer)?;
-        if n == 0 {
-            return Ok(());
+/// A profiling workload: 64-byte round trips with a pause before each
+/// request, so that every receive of the server waits for its data (the
+/// path of a blocked call through the reactor).
+const PACED_PING_PONG: Workload = Workload {
+    key: "paced-ping64",
+    name: "paced ping-pong 64 B",
+    unit: "round trips/s",
+    op: "round trip",
+    transport: workloads::Transport::Tcp,
+    measure: |at, sizes| {
+        let mut stream = workloads::connect(at)?;
+        let mut message = [7; 64];
+        let start = Instant::now();
+        for _ in 0..sizes.round_trips {
+            std::thread::sleep(Duration::from_micros(200));
+            stream.write_all(&message)?;
+            stream.read_exact(&mut message)?;
         }
-        stream.write_all(&buffer[..n])?;
-    }
+        Ok(workloads::Run {
+            rate: sizes.round_trips as f64 / start.elapsed().as_secs_f64(),
+            ops: sizes.round_trips as f64,
+            latency: None,
+        })
+    },
+};
+
+/// The machine the run is on.
+fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .map_or("unknown CPU", |m| m.trim_start_matches([' ', '\t', ':']));
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    format!(
+        "Machine: {model}, {cpus} CPUs, Linux {}. {}\n",
+        kernel.trim(),
+        load_average()
+    )
 }
 
-/// The wasock guest echo servers, run by the host on a thread of their own
-/// with a current-thread tokio runtime, as `wasock run` does.
-fn start_wasock() -> Result<Servers> {
-    let (ports_tx, ports_rx) = mpsc::channel();
-    thread::spawn(move || {
-        let result = serve_guests(ports_tx.clone());
-        if let Err(error) = result {
-            let _ = ports_tx.send(Err(error));
-        }
-    });
-    let tcp = ports_rx.recv_timeout(Duration::from_secs(120))??;
-    let udp = ports_rx.recv_timeout(Duration::from_secs(120))??;
-    Ok(Servers { tcp, udp })
-}
-
-fn serve_guests(ports: mpsc::Sender<Result<SocketAddr>>) -> Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let runner = Arc::new(Runner::new(Runner::default_cache_dir())?);
-    let component = runner.load(wasock_artifacts::BENCH_ECHO_SERVER.as_ref())?;
-    runtime.block_on(async move {
-        let mut guests = Vec::new();
-        for protocol in ["tcp", "udp"] {
-            let stdout = MemoryOutputPipe::new(1 << 16);
-            let config = GuestConfig {
-                args: ["bench_echo_server", protocol, "127.0.0.1", "0"]
-                    .map(String::from)
-                    .to_vec(),
-                policy: Policy::builder()
-                    .allow_bind("127.0.0.1/32:*".parse()?)
-                    .allow_connect("127.0.0.1/32:*".parse()?)
-                    .build()?,
-                stdout: Output::Capture(stdout.clone()),
-                ..GuestConfig::default()
-            };
-            let (runner, component) = (runner.clone(), component.clone());
-            guests.push(tokio::spawn(
-                async move { runner.run(&component, config).await },
-            ));
-            let port = listening_port(&stdout).await?;
-            ports.send(Ok(SocketAddr::from((Ipv4Addr::LOCALHOST, port))))?;
-        }
-        // The servers echo until the process exits; a guest that ends is a failure.
-        let [tcp, udp]: [_; 2] = guests.try_into().expect("two guests");
-        let ended = tokio::select! { ended = tcp => ended, ended = udp => ended };
-        let code = ended??;
-        bail!("a guest echo server exited with {code}")
-    })
-}
-
-/// Wait for the guest to print `listening on PORT`.
-async fn listening_port(stdout: &MemoryOutputPipe) -> Result<u16> {
-    let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(60) {
-        let text = String::from_utf8_lossy(&stdout.contents()).into_owned();
-        if let Some(port) = text.lines().find_map(|l| l.strip_prefix("listening on ")) {
-            return Ok(port.trim().parse()?);
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    bail!("the guest echo server did not start")
-}
-
-/// Send `sizes.bulk_bytes` in 64 KiB writes while a second thread reads the
-/// echo back; MiB/s of echoed data.
-fn bulk(servers: &Servers, sizes: &Sizes) -> Result<f64> {
-    let stream = TcpStream::connect(servers.tcp)?;
-    stream.set_nodelay(true)?;
-    let mut reader = stream.try_clone()?;
-    let total = sizes.bulk_bytes;
-    let start = Instant::now();
-    let reading = thread::spawn(move || -> std::io::Result<usize> {
-        let mut buffer = vec![0; 65536];
-        let mut received = 0;
-        while received < total {
-            let n = reader.read(&mut buffer)?;
-            if n == 0 {
-                break;
-            }
-            received += n;
-        }
-        Ok(received)
-    });
-    let chunk = vec![0x5a; 65536];
-    let mut writer = stream;
-    let mut sent = 0;
-    while sent < total {
-        let n = chunk.len().min(total - sent);
-        writer.write_all(&chunk[..n])?;
-        sent += n;
-    }
-    let received = reading.join().expect("reader thread")?;
-    if received != total {
-        bail!("bulk: {received} of {total} bytes came back");
-    }
-    Ok(total as f64 / (1 << 20) as f64 / start.elapsed().as_secs_f64())
-}
-
-/// Round trips of one byte on one connection.
-fn ping_pong(servers: &Servers, sizes: &Sizes) -> Result<f64> {
-    let mut stream = TcpStream::connect(servers.tcp)?;
-    stream.set_nodelay(true)?;
-    let mut byte = [7u8];
-    let start = Instant::now();
-    for _ in 0..sizes.round_trips {
-        stream.write_all(&byte)?;
-        stream.read_exact(&mut byte)?;
-    }
-    Ok(sizes.round_trips as f64 / start.elapsed().as_secs_f64())
-}
-
-/// New connections, each exchanging one byte and closing.
-fn connection_rate(servers: &Servers, sizes: &Sizes) -> Result<f64> {
-    let start = Instant::now();
-    for _ in 0..sizes.connections {
-        let mut stream = TcpStream::connect(servers.tcp)?;
-        stream.set_nodelay(true)?;
-        let mut byte = [1u8];
-        stream.write_all(&byte)?;
-        stream.read_exact(&mut byte)?;
-    }
-    Ok(sizes.connections as f64 / start.elapsed().as_secs_f64())
-}
-
-/// 64-byte datagrams sent and echoed, one at a time.
-fn udp_round_trips(servers: &Servers, sizes: &Sizes) -> Result<f64> {
-    let socket = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))?;
-    socket.connect(servers.udp)?;
-    socket.set_read_timeout(Some(Duration::from_secs(5)))?;
-    let request = [0x42u8; 64];
-    let mut reply = [0u8; 64];
-    let start = Instant::now();
-    for _ in 0..sizes.datagrams {
-        socket.send(&request)?;
-        let n = socket.recv(&mut reply).context("UDP reply lost")?;
-        if n != request.len() {
-            bail!("UDP reply of {n} bytes");
-        }
-    }
-    Ok(sizes.datagrams as f64 / start.elapsed().as_secs_f64())
+/// The load average, to tell how busy the machine was.
+fn load_average() -> String {
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load: Vec<&str> = load.split_whitespace().take(3).collect();
+    format!("Load average (1, 5, 15 min): {}.", load.join(", "))
 }

@@ -1,11 +1,12 @@
-//! The `wasock` command: `wasock run [grants] app.wasm [args…]`.
+//! The `wasock` command: `wasock run [grants] app.wasm [args…]` and
+//! `wasock python [grants] script.py [args…]`.
 
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 
-use crate::policy::{AddrRule, Policy, PolicyBuilder};
+use crate::policy::{Policy, PolicyArgs};
 use crate::runner::{GuestConfig, Preopen, Runner};
 
 /// Run WebAssembly guests with the whole BSD socket API, behind a
@@ -27,82 +28,30 @@ pub enum Command {
     /// bind, connect, send-to, Unix path and name lookup must be granted.
     #[command(after_help = RUN_EXAMPLES)]
     Run(RunArgs),
+
+    /// Run an unchanged Python script in the Python component, with the
+    /// grants of `wasock run`.
+    ///
+    /// The script's text is handed to the interpreter; files it reads must
+    /// be granted with --dir.
+    #[command(after_help = crate::python::EXAMPLES)]
+    Python(crate::python::PythonArgs),
 }
 
 const RUN_EXAMPLES: &str = "\
 Examples:
   wasock run --allow-bind 127.0.0.1/32:10000 tcp_echo_server.wasm 127.0.0.1 10000
   wasock run --allow-connect 127.0.0.1/32:10000 tcp_echo_client.wasm 127.0.0.1 10000
-  wasock run --allow-unix . --dir . uds_echo_server.wasm ./uds_socket";
+  wasock run --allow-unix . --dir . uds_echo_server.wasm ./uds_socket
+  wasock run --policy examples/policy.toml --audit tcp_echo_client.wasm 127.0.0.1 10000";
 
-/// The arguments of `wasock run`; each grant flag is one [`PolicyBuilder`] call.
+/// The arguments of `wasock run`; each grant flag is one
+/// [`PolicyBuilder`](crate::policy::PolicyBuilder) call (see [`PolicyArgs`]).
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Grant connecting and sending datagrams to a network and port range,
-    /// as CIDR:PORTS (PORTS is N, N-M or *). Repeatable.
-    /// Example: --allow-connect 127.0.0.1/32:10000
-    #[arg(long, value_name = "CIDR:PORTS")]
-    pub allow_connect: Vec<AddrRule>,
-
-    /// Grant binding and listening on a network and port range, as
-    /// CIDR:PORTS; port 0 (an ephemeral port) must be in the range to bind
-    /// it, and `listen` without `bind` needs 0.0.0.0/0:0 or [::]/0:0.
-    /// Repeatable. Example: --allow-bind 127.0.0.1/32:8000-8999
-    #[arg(long, value_name = "CIDR:PORTS")]
-    pub allow_bind: Vec<AddrRule>,
-
-    /// Grant binding and connecting Unix sockets beneath a directory; paths
-    /// cannot leave it through `..` or symlinks. Repeatable.
-    /// Example: --allow-unix /run/myapp
-    #[arg(long, value_name = "DIR")]
-    pub allow_unix: Vec<PathBuf>,
-
-    /// Grant Unix sockets in the abstract namespace whose names start with
-    /// PREFIX; an empty PREFIX grants every name and autobind. Repeatable.
-    /// Example: --allow-abstract myapp-
-    #[arg(long, value_name = "PREFIX")]
-    pub allow_abstract: Vec<String>,
-
-    /// Grant raw sockets (SOCK_RAW); the kernel still requires CAP_NET_RAW.
-    /// Example: --allow-raw
-    #[arg(long)]
-    pub allow_raw: bool,
-
-    /// Grant ICMP "ping" sockets (SOCK_DGRAM with IPPROTO_ICMP/ICMPV6); the
-    /// kernel still checks net.ipv4.ping_group_range. Example: --allow-icmp
-    #[arg(long)]
-    pub allow_icmp: bool,
-
-    /// Grant name lookups through the host's resolver (without it, only
-    /// numeric hosts and `localhost` resolve). Example: --allow-dns
-    #[arg(long)]
-    pub allow_dns: bool,
-
-    /// Grant joining multicast groups (IP_ADD_MEMBERSHIP,
-    /// IP_ADD_SOURCE_MEMBERSHIP, IPV6_JOIN_GROUP); sending to a group also
-    /// needs --allow-connect. Example: --allow-multicast
-    #[arg(long)]
-    pub allow_multicast: bool,
-
-    /// Grant reverse lookups, an address's name (`getnameinfo` without
-    /// NI_NUMERICHOST, `gethostbyaddr`). Example: --allow-reverse-dns
-    #[arg(long)]
-    pub allow_reverse_dns: bool,
-
-    /// The host name the guest sees (default: localhost).
-    /// Example: --host-name sandbox
-    #[arg(long, value_name = "NAME", conflicts_with = "allow_host_name")]
-    pub host_name: Option<String>,
-
-    /// Let the guest see the host's real name instead of a configured one.
-    /// Example: --allow-host-name
-    #[arg(long)]
-    pub allow_host_name: bool,
-
-    /// Grant listing network interfaces and translating their names and
-    /// indexes (`if_nameindex` and co.). Example: --allow-interfaces
-    #[arg(long)]
-    pub allow_interfaces: bool,
+    /// The grants: `--policy FILE` and one flag per builder call.
+    #[command(flatten)]
+    pub grants: PolicyArgs,
 
     /// Set an environment variable for the guest. Repeatable.
     /// Example: --env RUST_LOG=debug
@@ -147,34 +96,11 @@ fn parse_env(text: &str) -> Result<(String, String), String> {
 impl RunArgs {
     /// The policy the flags grant.
     pub fn policy(&self) -> Result<Policy> {
-        let mut builder = PolicyBuilder::default();
-        for rule in &self.allow_connect {
-            builder.allow_connect(rule.clone());
-        }
-        for rule in &self.allow_bind {
-            builder.allow_bind(rule.clone());
-        }
-        for dir in &self.allow_unix {
-            builder.allow_unix_dir(dir);
-        }
-        for prefix in &self.allow_abstract {
-            builder.allow_unix_abstract(prefix.as_bytes());
-        }
-        builder.allow_dns(self.allow_dns);
-        builder.allow_multicast(self.allow_multicast);
-        builder.allow_reverse_dns(self.allow_reverse_dns);
-        if let Some(name) = &self.host_name {
-            builder.host_name(name);
-        }
-        builder.allow_real_host_name(self.allow_host_name);
-        builder.allow_interfaces(self.allow_interfaces);
-        builder.allow_raw(self.allow_raw);
-        builder.allow_icmp(self.allow_icmp);
-        Ok(builder.build()?)
+        Ok(self.grants.policy()?)
     }
 
     /// The cache directory in effect.
-    fn cache_dir(&self) -> Option<PathBuf> {
+    pub(crate) fn cache_dir(&self) -> Option<PathBuf> {
         if self.no_cache {
             return None;
         }
@@ -184,7 +110,10 @@ impl RunArgs {
 
 /// Run the command line; return the process exit code.
 pub fn main(cli: Cli) -> Result<i32> {
-    let Command::Run(run) = cli.command;
+    let run = match cli.command {
+        Command::Run(run) => run,
+        Command::Python(python) => return crate::python::main(&python.0),
+    };
     let policy = run.policy()?;
     let runner = Runner::new(run.cache_dir())?;
     let component = runner.load(&run.wasm)?;

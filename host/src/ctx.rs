@@ -6,22 +6,44 @@ use std::sync::Arc;
 
 use wasmtime::component::{HasData, Linker, ResourceTable};
 
+use crate::core::lookups::LookupSlots;
 use crate::policy::Policy;
 
 /// What one guest may consume. Exceeding a limit is an error to the guest,
 /// never host memory growth.
+///
+/// `docs/security.md` lists each limit with the test that shows it holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
     /// Open sockets and pollers at once (each holds a descriptor); more fail
-    /// with `too-many-open-files` (EMFILE).
+    /// with `too-many-open-files` (EMFILE). Default 1024.
     pub max_sockets: usize,
-    /// Bytes one `recv` allocates or one `send` passes to the kernel; larger
-    /// requests are clamped before anything is allocated.
+    /// Bytes one call moves between the guest and a socket. A receive
+    /// (`recv`, `recv-from`, `recv-msg`) asking for more is clamped before
+    /// anything is allocated; a stream send (`send`, `send-to`, `send-msg`)
+    /// of more sends this much and returns the count, as a full socket
+    /// buffer would; a larger datagram fails with `message-too-long`
+    /// (EMSGSIZE). `send-all` is bounded by
+    /// [`max_in_flight_bytes`](Self::max_in_flight_bytes) instead. Default
+    /// 1 MiB.
     pub max_bytes_per_call: usize,
-    /// Sockets in one `poll`; more fail with `invalid-argument` (EINVAL).
-    /// Also the sockets in one poller's set; registering more fails with
-    /// `no-buffer-space` (ENOBUFS).
+    /// Bytes of the guest's outgoing data the host holds at once: every send
+    /// copies at most this much out of the guest's memory, and `send-all`
+    /// sends larger data in pieces of this size, within its one deadline.
+    /// Default 1 MiB.
+    pub max_in_flight_bytes: usize,
+    /// Sockets in one `poll`; more fail with `invalid-argument` (EINVAL),
+    /// before the list is copied. Also the sockets in one poller's set;
+    /// registering more fails with `no-buffer-space` (ENOBUFS). Default
+    /// 65536.
     pub max_poll_targets: usize,
+    /// Name lookups (`get-address-info`, `get-name-info`,
+    /// `get-host-by-name`, `get-host-by-address`) in progress at once for
+    /// the guests holding this context or its clones; more fail at once
+    /// with `memory` (EAI_MEMORY), or `try-again` for the host database
+    /// calls. Each lookup holds a thread of the host's blocking pool.
+    /// Default 4.
+    pub max_dns_lookups: usize,
 }
 
 impl Default for Limits {
@@ -29,7 +51,9 @@ impl Default for Limits {
         Limits {
             max_sockets: 1024,
             max_bytes_per_call: 1 << 20,
+            max_in_flight_bytes: 1 << 20,
             max_poll_targets: 65536,
+            max_dns_lookups: 4,
         }
     }
 }
@@ -37,20 +61,30 @@ impl Default for Limits {
 /// The sockets state of one guest: its policy, its limits and what it holds.
 ///
 /// [`SocketsCtx::default`] denies every use of the network.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SocketsCtx {
     pub(crate) policy: Policy,
     pub(crate) limits: Limits,
     pub(crate) open_sockets: usize,
     pub(crate) inherited: Vec<Arc<OwnedFd>>,
+    /// Places for name lookups in progress; clones share them.
+    pub(crate) lookups: LookupSlots,
+}
+
+impl Default for SocketsCtx {
+    fn default() -> Self {
+        SocketsCtx::new(Policy::default())
+    }
 }
 
 impl SocketsCtx {
     /// A context with `policy` and default limits.
     pub fn new(policy: Policy) -> Self {
+        let limits = Limits::default();
         SocketsCtx {
             policy,
-            limits: Limits::default(),
+            lookups: LookupSlots::new(limits.max_dns_lookups),
+            limits,
             open_sockets: 0,
             inherited: Vec::new(),
         }
@@ -70,8 +104,10 @@ impl SocketsCtx {
         self
     }
 
-    /// Replace the limits.
+    /// Replace the limits. The lookup places are new, no longer shared with
+    /// the clones made before.
     pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.lookups = LookupSlots::new(limits.max_dns_lookups);
         self.limits = limits;
         self
     }
@@ -116,6 +152,12 @@ impl HasData for WasockSockets {
 
 /// Add every `wasock:sockets` interface to `linker`, next to
 /// `wasmtime_wasi::p2::add_to_linker_async`.
+///
+/// The calls that take a list as large as the guest's memory (the sends'
+/// data, `poll`'s targets) read it in place, copying no more than the
+/// guest's [`Limits`] allow. Defining them over the generated ones leaves
+/// the linker's shadowing disallowed, as a new linker has it.
 pub fn add_to_linker<T: SocketsView + 'static>(linker: &mut Linker<T>) -> wasmtime::Result<()> {
-    crate::bindings::Sockets::add_to_linker::<T, WasockSockets>(linker, |state| state.sockets())
+    crate::bindings::Sockets::add_to_linker::<T, WasockSockets>(linker, |state| state.sockets())?;
+    crate::host::bounded::add_to_linker(linker)
 }

@@ -38,7 +38,11 @@ pub mod core;
 mod ctx;
 mod host;
 pub mod policy;
+pub mod python;
 pub mod runner;
 
 pub use ctx::{Limits, SocketsCtx, SocketsCtxView, SocketsView, WasockSockets, add_to_linker};
-pub use policy::{AddrRule, AddrUse, Policy, PolicyBuilder, PolicyError, PortRange};
+pub use policy::{
+    AddrRule, AddrUse, AuditEvent, AuditHook, NamePattern, Policy, PolicyBuilder, PolicyError,
+    PortRange, UnixDir,
+};

@@ -139,43 +139,50 @@ impl Runner {
     }
 
     /// Load a component, from the cache when it was compiled before.
+    ///
+    /// The cache is looked up with a digest of the file read in pieces, so
+    /// a cached component is never read whole (with debug information a
+    /// component is megabytes, and reading it costs more than loading the
+    /// cached code). On a miss the file is read once more and compiled, and
+    /// the digest of that copy names the cache entry.
     pub fn load(&self, path: &Path) -> Result<Component> {
-        let wasm = std::fs::read(path)
-            .map_err(|e| wasmtime::format_err!("cannot read `{}`: {e}", path.display()))?;
-        let Some(cache_dir) = &self.cache_dir else {
-            return Component::new(&self.engine, &wasm)
-                .with_context(|| format!("cannot compile `{}`", path.display()));
-        };
-        let cached = cache_dir.join(self.cache_key(&wasm));
-        if cached.exists() {
-            // SAFETY: the file was written by `Component::serialize` of this
-            // program into the user's own cache directory, and its name pins
-            // the input and the engine configuration.
-            match unsafe { Component::deserialize_file(&self.engine, &cached) } {
-                Ok(component) => return Ok(component),
-                Err(error) => tracing::debug!(
-                    "recompiling: cached `{}` unusable: {error}",
-                    cached.display()
-                ),
+        let unreadable =
+            |e: std::io::Error| wasmtime::format_err!("cannot read `{}`: {e}", path.display());
+        if let Some(cache_dir) = &self.cache_dir {
+            let cached = cache_dir.join(self.cache_key(file_digest(path).map_err(unreadable)?));
+            if cached.exists() {
+                // SAFETY: the file was written by `Component::serialize` of
+                // this program into the user's own cache directory, and its
+                // name pins the input and the engine configuration.
+                match unsafe { Component::deserialize_file(&self.engine, &cached) } {
+                    Ok(component) => return Ok(component),
+                    Err(error) => tracing::debug!(
+                        "recompiling: cached `{}` unusable: {error}",
+                        cached.display()
+                    ),
+                }
             }
         }
+        let wasm = std::fs::read(path).map_err(unreadable)?;
         let component = Component::new(&self.engine, &wasm)
             .with_context(|| format!("cannot compile `{}`", path.display()))?;
-        if let Err(error) = store_atomically(&cached, &component.serialize()?) {
-            tracing::debug!("cannot cache `{}`: {error}", cached.display());
+        if let Some(cache_dir) = &self.cache_dir {
+            let cached = cache_dir.join(self.cache_key(Sha256::new().chain_update(&wasm)));
+            if let Err(error) = store_atomically(&cached, &component.serialize()?) {
+                tracing::debug!("cannot cache `{}`: {error}", cached.display());
+            }
         }
         Ok(component)
     }
 
-    /// The cache file name: a digest of the component and of the engine's
-    /// compatibility hash.
-    fn cache_key(&self, wasm: &[u8]) -> String {
+    /// The cache file name: a digest of the component (`component` has
+    /// been fed its bytes) and of the engine's compatibility hash.
+    fn cache_key(&self, component: Sha256) -> String {
         let mut engine_hash = std::collections::hash_map::DefaultHasher::new();
         self.engine
             .precompile_compatibility_hash()
             .hash(&mut engine_hash);
-        let digest = Sha256::new()
-            .chain_update(wasm)
+        let digest = component
             .chain_update(engine_hash.finish().to_le_bytes())
             .finalize();
         let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
@@ -225,6 +232,14 @@ fn guest_state(config: GuestConfig) -> Result<GuestState> {
         ),
         table: ResourceTable::new(),
     })
+}
+
+/// A SHA-256 fed with the contents of the file at `path`, read in pieces.
+fn file_digest(path: &Path) -> std::io::Result<Sha256> {
+    let mut digest = Sha256::new();
+    let mut file = std::io::BufReader::with_capacity(1 << 16, std::fs::File::open(path)?);
+    std::io::copy(&mut file, &mut digest)?;
+    Ok(digest)
 }
 
 /// Write `bytes` to `path` through a temporary file and a rename, so that

@@ -92,6 +92,17 @@ fn help_documents_every_flag_with_an_example() {
         "--host-name",
         "--allow-host-name",
         "--allow-interfaces",
+        "--policy",
+        "--allow-listen",
+        "--allow-accept",
+        "--allow-send-to",
+        "--allow-recv-from",
+        "--loopback-only",
+        "--unprivileged-ports",
+        "--allow-privileged-ports",
+        "--allow-broadcast",
+        "--allow-dns-name",
+        "--audit",
         "--env",
         "--dir",
         "--cache-dir",
@@ -479,4 +490,327 @@ fn allow_multicast_grants_joining_groups() {
         text(&granted.stderr)
     );
     assert!(text(&granted.stdout).ends_with("multicast granted ok\n"));
+}
+
+/// `examples/policy.toml`, as the workspace ships it.
+fn example_policy() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/policy.toml")
+        .display()
+        .to_string()
+}
+
+/// Assert that a run succeeded and printed `last` as its last line.
+fn assert_ends_with(run: &Output, last: &str) {
+    assert!(
+        run.status.success() && text(&run.stdout).ends_with(last),
+        "{}{}",
+        text(&run.stdout),
+        text(&run.stderr)
+    );
+}
+
+/// A guest started with `wasock run ARGS…`, its standard output read line
+/// by line.
+struct Running {
+    child: std::process::Child,
+    lines: std::io::Lines<BufReader<std::process::ChildStdout>>,
+}
+
+impl Running {
+    fn start(args: &[&str]) -> Running {
+        let mut child = wasock(args)
+            .stdout(Stdio::piped())
+            .stdin(Stdio::null())
+            .spawn()
+            .unwrap();
+        let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        Running { child, lines }
+    }
+
+    /// The rest of the next line, which must start with `prefix`.
+    fn line_after(&mut self, prefix: &str) -> String {
+        let line = self.lines.next().expect("a line").unwrap();
+        line.strip_prefix(prefix)
+            .unwrap_or_else(|| panic!("`{line}` does not start with `{prefix}`"))
+            .to_string()
+    }
+
+    /// Wait for the end; the rest of standard output.
+    fn finish(mut self) -> (std::process::ExitStatus, String) {
+        let rest: Vec<String> = self.lines.by_ref().map(Result::unwrap).collect();
+        (self.child.wait().unwrap(), rest.join("\n"))
+    }
+}
+
+/// A TCP connection to `port` on 127.0.0.1 from the loopback address `from`.
+fn connect_from(from: [u8; 4], port: u16) -> std::net::TcpStream {
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    socket
+        .bind(&std::net::SocketAddr::from((from, 0)).into())
+        .unwrap();
+    socket
+        .connect(&std::net::SocketAddr::from(([127, 0, 0, 1], port)).into())
+        .unwrap();
+    socket.into()
+}
+
+#[test]
+fn policy_file_grants_what_it_lists() {
+    let (port, server) = native_echo_server();
+    let port = port.to_string();
+    let policy = example_policy();
+    let run = output(&[
+        "run",
+        "--policy",
+        &policy,
+        programs::TCP_ECHO_CLIENT,
+        "127.0.0.1",
+        &port,
+    ]);
+    assert!(
+        run.status.success() && text(&run.stdout).contains("received b' repeated.'"),
+        "{}{}",
+        text(&run.stdout),
+        text(&run.stderr)
+    );
+    server.join().unwrap();
+    let named = output(&["run", "--policy", &policy, programs::GETHOSTNAME]);
+    assert_eq!(text(&named.stdout), "plugin\n", "{}", text(&named.stderr));
+    let flags_add = output(&[
+        "run",
+        "--policy",
+        &policy,
+        "--host-name",
+        "flagged",
+        programs::GETHOSTNAME,
+    ]);
+    assert_eq!(text(&flags_add.stdout), "flagged\n");
+}
+
+#[test]
+fn policy_file_errors_name_the_line() {
+    let dir = TempDir::new("policy-file");
+    let file = dir.0.join("policy.toml");
+    std::fs::write(&file, "[net]\nconect = [\"127.0.0.1:80\"]\n").unwrap();
+    let run = output(&[
+        "run",
+        "--policy",
+        &file.display().to_string(),
+        programs::CLI_ENV_DIR,
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    let printed = text(&run.stderr);
+    assert!(
+        printed.contains("line 2") && printed.contains("conect"),
+        "{printed}"
+    );
+    std::fs::write(&file, "[net]\nbind = [\n  \"10.0.0.0/33:80\",\n]\n").unwrap();
+    let run = output(&[
+        "run",
+        "--policy",
+        &file.display().to_string(),
+        programs::CLI_ENV_DIR,
+    ]);
+    let printed = text(&run.stderr);
+    assert!(
+        !run.status.success() && printed.contains("line 3") && printed.contains("10.0.0.0/33"),
+        "{printed}"
+    );
+}
+
+#[test]
+fn audit_prints_every_decision() {
+    let run = output(&["run", "--audit", programs::TCP_ECHO_CLIENT]);
+    assert!(!run.status.success());
+    let printed = text(&run.stderr);
+    assert!(
+        printed
+            .lines()
+            .any(|line| line == "wasock audit: socket.connect 127.0.0.1:10000 denied"),
+        "{printed}"
+    );
+    let quiet = output(&["run", programs::TCP_ECHO_CLIENT]);
+    assert!(!text(&quiet.stderr).contains("wasock audit"));
+}
+
+#[test]
+fn allow_listen_grants_the_implicit_bind() {
+    let run = output(&[
+        "run",
+        "--allow-listen",
+        "0.0.0.0/0:0",
+        programs::POLICY_LISTEN,
+        "implicit",
+    ]);
+    assert_ends_with(&run, "listen rules enforced\n");
+    let denied = output(&["run", programs::POLICY_LISTEN, "implicit"]);
+    assert!(!denied.status.success());
+}
+
+#[test]
+fn allow_accept_drops_other_peers() {
+    let mut guest = Running::start(&[
+        "run",
+        "--allow-bind",
+        "127.0.0.1/32:*",
+        "--allow-accept",
+        "127.0.0.1/32:*",
+        programs::POLICY_ACCEPT,
+        "127.0.0.1",
+    ]);
+    let port: u16 = guest.line_after("listening on ").parse().unwrap();
+    let mut denied = connect_from([127, 0, 0, 2], port);
+    let _ = denied.write_all(b"denied");
+    denied
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut buffer = [0; 8];
+    assert!(
+        matches!(denied.read(&mut buffer), Ok(0) | Err(_)),
+        "the denied peer is dropped"
+    );
+    connect_from([127, 0, 0, 1], port)
+        .write_all(b"allowed")
+        .unwrap();
+    let (status, rest) = guest.finish();
+    assert!(status.success(), "{rest}");
+    assert_eq!(rest, "accepted 127.0.0.1: allowed");
+}
+
+#[test]
+fn allow_send_to_and_allow_recv_from_filter_datagrams() {
+    let peer = std::net::UdpSocket::bind("127.0.0.3:0").unwrap();
+    let peer_port = peer.local_addr().unwrap().port();
+    let send_to = format!("127.0.0.3/32:{peer_port}");
+    let mut guest = Running::start(&[
+        "run",
+        "--allow-bind",
+        "127.0.0.1/32:0",
+        "--allow-recv-from",
+        "127.0.0.1/32:*",
+        "--allow-send-to",
+        &send_to,
+        programs::POLICY_DATAGRAMS,
+        "filtered",
+        &peer_port.to_string(),
+    ]);
+    let port: u16 = guest.line_after("bound on ").parse().unwrap();
+    let good = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let bad = std::net::UdpSocket::bind("127.0.0.2:0").unwrap();
+    for round in 1..=3 {
+        bad.send_to(format!("denied {round}").as_bytes(), ("127.0.0.1", port))
+            .unwrap();
+        good.send_to(format!("allowed {round}").as_bytes(), ("127.0.0.1", port))
+            .unwrap();
+    }
+    peer.set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut buffer = [0; 16];
+    let (n, from) = peer.recv_from(&mut buffer).unwrap();
+    assert_eq!(&buffer[..n], b"ping");
+    peer.send_to(b"pong", from).unwrap();
+    let (status, rest) = guest.finish();
+    assert!(status.success(), "{rest}");
+    assert!(rest.ends_with("datagram rules enforced"), "{rest}");
+}
+
+#[test]
+fn loopback_only_grants_loopback() {
+    let run = output(&[
+        "run",
+        "--loopback-only",
+        programs::POLICY_SHORTCUTS,
+        "loopback",
+    ]);
+    assert_ends_with(&run, "shortcut enforced\n");
+}
+
+#[test]
+fn unprivileged_ports_grants_ports_above_1023() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let run = output(&[
+        "run",
+        "--unprivileged-ports",
+        programs::POLICY_SHORTCUTS,
+        "unprivileged",
+        &port,
+    ]);
+    assert_ends_with(&run, "shortcut enforced\n");
+}
+
+#[test]
+fn allow_privileged_ports_grants_ports_below_1024() {
+    for grant in ["denied", "granted"] {
+        let mut args = vec!["run", "--allow-bind", "127.0.0.1/32:*"];
+        if grant == "granted" {
+            args.push("--allow-privileged-ports");
+        }
+        args.extend([programs::POLICY_SHORTCUTS, "privileged", grant]);
+        assert_ends_with(&output(&args), "shortcut enforced\n");
+    }
+}
+
+#[test]
+fn allow_broadcast_grants_broadcast() {
+    for grant in ["denied", "granted"] {
+        let mut args = vec![
+            "run",
+            "--allow-bind",
+            "127.0.0.1/32:0",
+            "--allow-connect",
+            "0.0.0.0/0:*",
+        ];
+        if grant == "granted" {
+            args.push("--allow-broadcast");
+        }
+        args.extend([programs::POLICY_SHORTCUTS, "broadcast", grant]);
+        assert_ends_with(&output(&args), "shortcut enforced\n");
+    }
+}
+
+#[test]
+fn allow_dns_name_grants_matching_names() {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .unwrap()
+        .trim()
+        .to_string();
+    let pattern = format!("{}*", &host[..host.len().saturating_sub(1)]);
+    let run = output(&[
+        "run",
+        "--allow-dns-name",
+        &pattern,
+        programs::POLICY_NAMES,
+        &host,
+    ]);
+    assert_ends_with(&run, "names confined\n");
+}
+
+#[test]
+fn allow_unix_maps_a_host_directory_into_the_guest() {
+    let dir = TempDir::new("unix-map");
+    let listener = std::os::unix::net::UnixListener::bind(dir.0.join("uds_socket")).unwrap();
+    let server = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut buffer = [0; 64];
+        while let Ok(n @ 1..) = stream.read(&mut buffer) {
+            stream.write_all(&buffer[..n]).unwrap();
+        }
+    });
+    let grant = format!("{}::/run/app", dir.0.display());
+    let run = output(&[
+        "run",
+        "--allow-unix",
+        &grant,
+        programs::UDS_ECHO_CLIENT,
+        "/run/app/uds_socket",
+    ]);
+    assert!(
+        run.status.success() && text(&run.stdout).contains("received b' repeated.'"),
+        "{}{}",
+        text(&run.stdout),
+        text(&run.stderr)
+    );
+    server.join().unwrap();
 }

@@ -16,7 +16,7 @@ const TARGET: &str = "wasm32-wasip2";
 /// Areas a test program may belong to: the part of its name before the first `_`.
 const TEST_AREAS: &[&str] = &[
     "tcp", "udp", "unix", "policy", "timeout", "poll", "resolve", "options", "socket", "cli",
-    "bench",
+    "bench", "hostile",
 ];
 
 /// The area of every example.

@@ -221,6 +221,49 @@ mod tests {
         assert_eq!(err.to_string(), "[Errno -2] Name or service not known");
     }
 
+    /// Every `EAI_*` case has glibc's value and text, as CPython's
+    /// `socket.EAI_*` constants and `gaierror` messages have on Linux.
+    #[test]
+    fn every_eai_code_matches_glibc() {
+        let cases = [
+            (WitResolveError::BadFlags, -1, "Bad value for ai_flags"),
+            (WitResolveError::NoName, -2, "Name or service not known"),
+            (
+                WitResolveError::Again,
+                -3,
+                "Temporary failure in name resolution",
+            ),
+            (
+                WitResolveError::Fail,
+                -4,
+                "Non-recoverable failure in name resolution",
+            ),
+            (
+                WitResolveError::NoData,
+                -5,
+                "No address associated with hostname",
+            ),
+            (WitResolveError::Family, -6, "ai_family not supported"),
+            (WitResolveError::SocketType, -7, "ai_socktype not supported"),
+            (
+                WitResolveError::Service,
+                -8,
+                "Servname not supported for ai_socktype",
+            ),
+            (
+                WitResolveError::AddressFamily,
+                -9,
+                "Address family for hostname not supported",
+            ),
+            (WitResolveError::Memory, -10, "Memory allocation failure"),
+        ];
+        for (wit, code, text) in cases {
+            let err = ResolveError::from(wit);
+            assert_eq!((err.code(), err.strerror()), (code, text));
+            assert_eq!(err.to_string(), format!("[Errno {code}] {text}"));
+        }
+    }
+
     #[test]
     fn system_error_shows_through() {
         let denied = types::Error {

@@ -78,6 +78,9 @@ impl Protocol {
     pub const UDP: Protocol = Protocol(17);
     /// ICMP for IPv6. Like `IPPROTO_ICMPV6`.
     pub const ICMPV6: Protocol = Protocol(58);
+    /// UDP-Lite, UDP with partial checksums (RFC 3828), for datagram
+    /// sockets. Like `IPPROTO_UDPLITE`.
+    pub const UDPLITE: Protocol = Protocol(136);
 }
 
 impl From<i32> for Protocol {

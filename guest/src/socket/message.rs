@@ -40,6 +40,8 @@ pub enum Ancillary {
     TrafficClass(u8),
     /// Any other control message.
     Other(RawAncillary),
+    /// `IPV6_HOPLIMIT` of the datagram (with `IPV6_RECVHOPLIMIT`).
+    HopLimit(u8),
 }
 
 /// A message received with [`Socket::recv_msg`].
@@ -200,6 +202,7 @@ impl From<IncomingAncillary> for Ancillary {
             IncomingAncillary::TypeOfService(tos) => Ancillary::TypeOfService(tos),
             IncomingAncillary::TrafficClass(class) => Ancillary::TrafficClass(class),
             IncomingAncillary::Other(raw) => Ancillary::Other(raw),
+            IncomingAncillary::HopLimit(hops) => Ancillary::HopLimit(hops),
         }
     }
 }

@@ -49,12 +49,7 @@ pub async fn index_to_name(policy: &Policy, index: u32) -> Result<String, Socket
 
 /// Deny `what` unless the policy grants interface enumeration.
 fn check(policy: &Policy, what: &str) -> Result<(), SocketError> {
-    if policy.allows_interfaces() {
-        return Ok(());
-    }
-    Err(SocketError::denied(format!(
-        "{what} is not granted by the policy (grant it with --allow-interfaces)"
-    )))
+    policy.check_interfaces(what)
 }
 
 /// `if_nameindex(3)`.

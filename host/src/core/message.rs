@@ -15,7 +15,7 @@ use socket2::{SockAddr, Socket};
 use tokio::io::Interest;
 
 use crate::core::address::SockAddress;
-use crate::core::socket::MsgFlags;
+use crate::core::socket::{MsgFlags, drop_datagram, guest_address};
 use crate::core::sockopt::get_int;
 use crate::core::{Family, HostSocket, SockType, SocketError};
 use crate::policy::{AddrUse, Policy};
@@ -56,6 +56,8 @@ pub enum ControlIn {
     TypeOfService(u8),
     /// `IPV6_TCLASS`.
     TrafficClass(u8),
+    /// `IPV6_HOPLIMIT`.
+    HopLimit(u8),
     /// Anything else, as level, type and payload.
     Other {
         /// `cmsg_level`.
@@ -101,7 +103,10 @@ impl HostSocket {
         check_credentials(control)?;
         let destination = match address {
             Some(address) => Some(self.remote_sockaddr(policy, AddrUse::SendTo, address)?),
-            None => None,
+            None => {
+                self.expect_destination()?;
+                None
+            }
         };
         let mut control_buffer = encode_control(control);
         let wait = self.wait_mode(flags);
@@ -140,48 +145,66 @@ impl HostSocket {
 
     /// `recvmsg(2)` of at most `max_len` data bytes and `max_control`
     /// ancillary bytes (both clamped by the caller).
+    ///
+    /// On an IP datagram socket, a datagram from a source the policy does
+    /// not allow (`AddrUse::RecvFrom`) is dropped and the call goes on
+    /// waiting for the next one.
     pub async fn recv_msg(
         &mut self,
+        policy: &Policy,
         max_len: usize,
         max_control: usize,
         flags: MsgFlags,
     ) -> Result<Received, SocketError> {
         let wait = self.wait_mode(flags);
+        // The error queue reports on the guest's own sends, addressed to
+        // their destinations: nothing there comes from a peer.
+        let check = self.checks_sources(policy) && flags & libc::MSG_ERRQUEUE == 0;
         let mut data: Vec<u8> = Vec::with_capacity(max_len);
         let mut control_buffer = vec![0u64; max_control.div_ceil(size_of::<u64>())];
         let ((received, msg_flags, control_len), name) = self
             .io(Interest::READABLE, wait, |socket| {
-                let control_ptr: *mut libc::c_void = control_buffer.as_mut_ptr().cast();
-                let data_ptr: *mut libc::c_void = data.as_mut_ptr().cast();
-                // SAFETY: `try_init` hands out zeroed address storage of the
-                // length it passes; the iovec and control pointers refer to
-                // live buffers of the lengths given.
-                unsafe {
-                    SockAddr::try_init(|storage, name_len| {
-                        let mut iov = libc::iovec {
-                            iov_base: data_ptr,
-                            iov_len: max_len,
-                        };
-                        let mut header: libc::msghdr = std::mem::zeroed();
-                        header.msg_name = storage.cast();
-                        header.msg_namelen = *name_len;
-                        header.msg_iov = &mut iov;
-                        header.msg_iovlen = 1;
-                        if max_control > 0 {
-                            header.msg_control = control_ptr;
-                            header.msg_controllen = max_control;
+                loop {
+                    let control_ptr: *mut libc::c_void = control_buffer.as_mut_ptr().cast();
+                    let data_ptr: *mut libc::c_void = data.as_mut_ptr().cast();
+                    // SAFETY: `try_init` hands out zeroed address storage of the
+                    // length it passes; the iovec and control pointers refer to
+                    // live buffers of the lengths given.
+                    let received = unsafe {
+                        SockAddr::try_init(|storage, name_len| {
+                            let mut iov = libc::iovec {
+                                iov_base: data_ptr,
+                                iov_len: max_len,
+                            };
+                            let mut header: libc::msghdr = std::mem::zeroed();
+                            header.msg_name = storage.cast();
+                            header.msg_namelen = *name_len;
+                            header.msg_iov = &mut iov;
+                            header.msg_iovlen = 1;
+                            if max_control > 0 {
+                                header.msg_control = control_ptr;
+                                header.msg_controllen = max_control;
+                            }
+                            let received = libc::recvmsg(
+                                socket.as_raw_fd(),
+                                &mut header,
+                                flags | libc::MSG_CMSG_CLOEXEC,
+                            );
+                            if received < 0 {
+                                return Err(io::Error::last_os_error());
+                            }
+                            *name_len = header.msg_namelen;
+                            Ok((received as usize, header.msg_flags, header.msg_controllen))
+                        })
+                    }?;
+                    match received.1.as_socket() {
+                        Some(source) if check && !policy.allows_peer(AddrUse::RecvFrom, source) => {
+                            // IP datagrams carry no descriptors, so nothing
+                            // received with the dropped one needs closing.
+                            drop_datagram(socket, flags)?
                         }
-                        let received = libc::recvmsg(
-                            socket.as_raw_fd(),
-                            &mut header,
-                            flags | libc::MSG_CMSG_CLOEXEC,
-                        );
-                        if received < 0 {
-                            return Err(io::Error::last_os_error());
-                        }
-                        *name_len = header.msg_namelen;
-                        Ok((received as usize, header.msg_flags, header.msg_controllen))
-                    })
+                        _ => return Ok(received),
+                    }
                 }
             })
             .await?;
@@ -197,7 +220,7 @@ impl HostSocket {
                 &mut decoded,
             )
         };
-        let address = Some(SockAddress::from_kernel(&name))
+        let address = Some(guest_address(policy, &name))
             .filter(|_| name.len() as usize > size_of::<libc::sa_family_t>())
             .filter(|a| *a != SockAddress::Unnamed);
         Ok(Received {
@@ -360,6 +383,9 @@ fn decode_one(level: i32, kind: i32, data: &[u8]) -> ControlIn {
             .map_or_else(other, |tos| ControlIn::TypeOfService(*tos)),
         (libc::IPPROTO_IPV6, libc::IPV6_TCLASS) => {
             read_plain::<i32>(data).map_or_else(other, |class| ControlIn::TrafficClass(class as u8))
+        }
+        (libc::IPPROTO_IPV6, libc::IPV6_HOPLIMIT) => {
+            read_plain::<i32>(data).map_or_else(other, |hops| ControlIn::HopLimit(hops as u8))
         }
         _ => other(),
     }

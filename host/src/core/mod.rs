@@ -5,11 +5,13 @@
 pub mod address;
 mod error;
 pub mod interfaces;
+pub mod lookups;
 pub mod message;
 pub mod names;
 pub mod netdb;
 pub mod poll;
 pub mod poller;
+mod recv_buffer;
 pub mod resolve;
 pub mod services;
 pub mod socket;

@@ -2,9 +2,10 @@
 //! `gethostbyaddr(3)`), host-database entries (`gethostbyname(3)`) and the
 //! host's own name.
 //!
-//! Forward lookups follow `get_address_info`: without a DNS grant only
-//! numeric hosts and `localhost` are answered. Every reverse lookup needs
-//! the reverse-DNS grant; numeric translations need none.
+//! Forward lookups follow `get_address_info`: unless the policy grants
+//! looking the name up, only numeric hosts and `localhost` are answered.
+//! Every reverse lookup needs the reverse-DNS grant; numeric translations
+//! need none. Each decision is audited.
 
 use std::ffi::CString;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
@@ -12,7 +13,7 @@ use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use crate::core::SocketError;
 use crate::core::netdb::{self, HostEntry, HostFailure, blocking};
 use crate::core::resolve::{self, Hints, ResolveFailure};
-use crate::policy::Policy;
+use crate::policy::{Action, Policy, Subject};
 
 /// Translate a socket address into a host and a service name, like
 /// `getnameinfo(3)` with `NI_*` `flags`.
@@ -26,7 +27,9 @@ pub async fn get_name_info(
     flags: i32,
 ) -> Result<(String, String), ResolveFailure> {
     if flags & libc::NI_NUMERICHOST == 0 {
-        check_reverse(policy, address.ip()).map_err(ResolveFailure::System)?;
+        policy
+            .check_reverse_dns(address.ip())
+            .map_err(ResolveFailure::System)?;
     }
     let (address, scope) = match address {
         SocketAddr::V6(mut v6) if v6.scope_id() != 0 && !policy.allows_interfaces() => {
@@ -49,9 +52,10 @@ pub async fn get_name_info(
 /// Look a host up by name, like `gethostbyname2(3)`; `family` is
 /// `AF_INET` or `AF_INET6`.
 ///
-/// With a DNS grant this asks the host database. Without one, numeric
-/// hosts and `localhost` are answered from their addresses (the name as
-/// given, or `localhost`; no aliases) and other names are denied.
+/// When the policy grants looking `name` up this asks the host database.
+/// Otherwise numeric hosts and `localhost` are answered from their
+/// addresses (the name as given, or `localhost`; no aliases) and other
+/// names are denied.
 pub async fn get_host_by_name(
     policy: &Policy,
     name: String,
@@ -60,7 +64,8 @@ pub async fn get_host_by_name(
     if family != libc::AF_INET && family != libc::AF_INET6 {
         return Err(HostFailure::System(SocketError::errno(libc::EAFNOSUPPORT)));
     }
-    if policy.allows_dns() {
+    if policy.allows_dns_name(&name) {
+        policy.audit(Action::Lookup, || Subject::Name(name.clone()), true);
         // A name with a NUL in it names no host.
         let name = CString::new(name).map_err(|_| HostFailure::HErrno(netdb::HOST_NOT_FOUND))?;
         return blocking(move || netdb::host_by_name(&name, family))
@@ -112,25 +117,22 @@ pub async fn get_host_by_address(
     policy: &Policy,
     address: IpAddr,
 ) -> Result<HostEntry, HostFailure> {
-    check_reverse(policy, address).map_err(HostFailure::System)?;
+    policy
+        .check_reverse_dns(address)
+        .map_err(HostFailure::System)?;
     blocking(move || netdb::host_by_address(address))
         .await
         .map_err(|trap| HostFailure::System(trap.into()))?
 }
 
-/// Deny a reverse lookup of `address` unless the policy grants them.
-fn check_reverse(policy: &Policy, address: IpAddr) -> Result<(), SocketError> {
-    if policy.allows_reverse_dns() {
-        return Ok(());
-    }
-    Err(SocketError::denied(format!(
-        "reverse lookup of {address} is not granted by the policy (grant it with --allow-reverse-dns)"
-    )))
-}
-
 /// The host name the guest sees: the real one (`gethostname(2)`) when the
 /// policy grants it, else the name the policy configures.
 pub fn host_name(policy: &Policy) -> String {
+    policy.audit(
+        Action::HostName,
+        || Subject::None,
+        policy.allows_real_host_name(),
+    );
     if !policy.allows_real_host_name() {
         return policy.host_name().to_owned();
     }

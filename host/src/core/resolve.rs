@@ -1,15 +1,21 @@
 //! `getaddrinfo(3)` through the host's resolver, under the policy.
 //!
 //! Lookups run on tokio's blocking pool, never on a thread that runs guests.
-//! Without a DNS grant, hosts are resolved numerically only (glibc's own
+//! A name goes to the host's resolver when the policy grants looking it up
+//! (every name, a matching pattern, or a name an address rule names).
+//! Otherwise hosts are resolved numerically only (glibc's own
 //! `AI_NUMERICHOST` parsing, so `127.1` works as natively), and `localhost`
-//! always means the loopback addresses (RFC 6761).
+//! always means the loopback addresses (RFC 6761). Each decision is audited
+//! as `socket.getaddrinfo`.
+//!
+//! The addresses a lookup returns grant nothing: connecting to them is
+//! checked by address like any other.
 
 use std::ffi::{CStr, CString};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 
 use crate::core::SocketError;
-use crate::policy::Policy;
+use crate::policy::{Action, Policy, Subject};
 
 /// The hints of a lookup: `ai_family`, `ai_socktype`, `ai_protocol`,
 /// `ai_flags` as libc values.
@@ -56,23 +62,32 @@ pub async fn get_address_info(
     service: Option<String>,
     hints: Hints,
 ) -> Result<Vec<AddrInfo>, ResolveFailure> {
-    if policy.allows_dns() || host.is_none() {
-        return lookup(host, service, hints).await;
+    let Some(host) = host else {
+        return lookup(None, service, hints).await;
+    };
+    let audit = |allowed| policy.audit(Action::Lookup, || Subject::Name(host.clone()), allowed);
+    if policy.allows_dns_name(&host) {
+        audit(true);
+        return lookup(Some(host), service, hints).await;
     }
-    let host = host.unwrap_or_default();
     let numeric = Hints {
         flags: hints.flags | libc::AI_NUMERICHOST,
         ..hints
     };
     match lookup(Some(host.clone()), service.clone(), numeric).await {
         Err(ResolveFailure::Gai(libc::EAI_NONAME)) if hints.flags & libc::AI_NUMERICHOST == 0 => {}
-        result => return result,
+        result => {
+            audit(true);
+            return result;
+        }
     }
     if is_localhost(&host) {
+        audit(true);
         return loopback(service, hints).await;
     }
+    audit(false);
     Err(ResolveFailure::System(SocketError::denied(format!(
-        "name lookup of `{host}` is not granted by the policy (grant it with --allow-dns)"
+        "name lookup of `{host}` is not granted by the policy (grant it with --allow-dns or --allow-dns-name)"
     ))))
 }
 

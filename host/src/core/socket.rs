@@ -7,8 +7,7 @@
 //! A waiting guest holds a suspended fiber, never a host thread.
 
 use std::io;
-use std::mem::MaybeUninit;
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::time::Duration;
@@ -20,7 +19,7 @@ use tokio::time::Instant;
 
 use crate::core::SocketError;
 use crate::core::address::SockAddress;
-use crate::core::unix_path;
+use crate::core::{recv_buffer, unix_path};
 use crate::policy::{AddrUse, Policy};
 
 /// An address family.
@@ -110,6 +109,9 @@ pub struct HostSocket {
     send_timeout: Option<Duration>,
     /// Whether the socket has a local address (explicit or implicit bind).
     bound: bool,
+    /// The IP address the guest bound the socket to, as it asked (port 0
+    /// stays 0): what `listen` checks.
+    bind_address: Option<SocketAddr>,
     /// For Unix sockets: the local and peer names in the guest's view, which
     /// differ from the names the kernel holds for confined paths.
     unix_local: Option<SockAddress>,
@@ -144,6 +146,19 @@ impl HostSocket {
         bound: bool,
     ) -> HostSocket {
         let protocol = socket.protocol().ok().flatten().map_or(0, i32::from);
+        Self::with_protocol(socket, family, sock_type, bound, protocol)
+    }
+
+    /// [`from_socket`](Self::from_socket) for a socket whose protocol is
+    /// known, such as an accepted one (its listener's): no `SO_PROTOCOL`
+    /// query, which would cost every accepted connection a system call.
+    fn with_protocol(
+        socket: Socket,
+        family: Family,
+        sock_type: SockType,
+        bound: bool,
+        protocol: i32,
+    ) -> HostSocket {
         HostSocket {
             registration: None,
             socket: Some(socket),
@@ -154,6 +169,7 @@ impl HostSocket {
             recv_timeout: None,
             send_timeout: None,
             bound,
+            bind_address: None,
             unix_local: None,
             unix_peer: None,
         }
@@ -184,8 +200,9 @@ impl HostSocket {
     /// starts in blocking mode, as Python's `dup` makes it.
     pub fn dup(&self) -> Result<HostSocket, SocketError> {
         let copy = self.os_socket()?.try_clone()?;
-        let mut dup = Self::from_socket(copy, self.family, self.sock_type, self.bound);
-        dup.protocol = self.protocol;
+        let mut dup =
+            Self::with_protocol(copy, self.family, self.sock_type, self.bound, self.protocol);
+        dup.bind_address = self.bind_address;
         dup.unix_local = self.unix_local.clone();
         dup.unix_peer = self.unix_peer.clone();
         dup.recv_timeout = self.recv_timeout;
@@ -259,6 +276,7 @@ impl HostSocket {
                 self.expect_ip_family()?;
                 policy.check_ip(AddrUse::Bind, *ip)?;
                 self.os_socket()?.bind(&SockAddr::from(*ip))?;
+                self.bind_address = Some(*ip);
             }
             SockAddress::UnixPath(path) => {
                 self.expect_unix_family()?;
@@ -268,7 +286,7 @@ impl HostSocket {
             }
             SockAddress::UnixAbstract(name) => {
                 self.expect_unix_family()?;
-                policy.check_abstract(name)?;
+                policy.check_abstract(AddrUse::Bind, name)?;
                 self.os_socket()?.bind(&abstract_sockaddr(name)?)?;
             }
             SockAddress::Unnamed => {
@@ -281,23 +299,36 @@ impl HostSocket {
         Ok(())
     }
 
-    /// `listen(2)`. An unbound IP socket is implicitly bound to an ephemeral
-    /// port on the unspecified address, which the policy must grant.
+    /// `listen(2)`, after the policy grants listening on the address the
+    /// socket was bound to. An unbound IP socket is implicitly bound to an
+    /// ephemeral port on the unspecified address, which the policy must
+    /// grant.
     pub fn listen(&mut self, policy: &Policy, backlog: u32) -> Result<(), SocketError> {
-        if !self.bound {
-            match self.family {
-                Family::Inet => policy.check_ip(
-                    AddrUse::ListenImplicitBind,
-                    (Ipv4Addr::UNSPECIFIED, 0).into(),
-                )?,
-                Family::Inet6 => policy.check_ip(
-                    AddrUse::ListenImplicitBind,
-                    (Ipv6Addr::UNSPECIFIED, 0).into(),
-                )?,
-                // Linux refuses to listen on an unbound Unix socket (EINVAL).
-                Family::Unix => {}
+        let unspecified: SocketAddr = match self.family {
+            Family::Inet => (Ipv4Addr::UNSPECIFIED, 0).into(),
+            Family::Inet6 => (Ipv6Addr::UNSPECIFIED, 0).into(),
+            // Linux refuses to listen on an unbound Unix socket (EINVAL);
+            // a bound one was checked when it was bound.
+            Family::Unix => return self.listen_unchecked(backlog),
+        };
+        match (self.bound, self.bind_address) {
+            (false, _) => policy.check_ip(AddrUse::ListenImplicitBind, unspecified)?,
+            (true, Some(asked)) => policy.check_ip(AddrUse::Listen, asked)?,
+            // Bound elsewhere (passed to this guest): its address now. A
+            // connected socket cannot listen; the kernel says so (EINVAL).
+            (true, None) => {
+                let socket = self.os_socket()?;
+                if let (Some(local), Err(_)) =
+                    (socket.local_addr()?.as_socket(), socket.peer_addr())
+                {
+                    policy.check_ip(AddrUse::Listen, local)?;
+                }
             }
         }
+        self.listen_unchecked(backlog)
+    }
+
+    fn listen_unchecked(&mut self, backlog: u32) -> Result<(), SocketError> {
         let backlog = i32::try_from(backlog).unwrap_or(i32::MAX);
         self.os_socket()?.listen(backlog)?;
         self.bound = true;
@@ -306,20 +337,39 @@ impl HostSocket {
 
     /// `accept4(2)`: the new socket and the peer's address. The new socket
     /// is blocking, as Python's `accept` makes it.
-    pub async fn accept(&mut self) -> Result<(HostSocket, SockAddress), SocketError> {
+    ///
+    /// A peer the policy does not accept (`AddrUse::Accept`) is dropped: its
+    /// connection is reset before the guest sees it, and the call goes on
+    /// waiting for the next one.
+    pub async fn accept(
+        &mut self,
+        policy: &Policy,
+    ) -> Result<(HostSocket, SockAddress), SocketError> {
         let wait = self.wait_mode(0);
+        let inspect = self.family != Family::Unix && policy.inspects_peers(AddrUse::Accept);
         let (socket, peer) = self
             .io(Interest::READABLE, wait, |s| {
-                s.accept4(libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK)
+                loop {
+                    let (socket, peer) = s.accept4(libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK)?;
+                    match peer.as_socket() {
+                        Some(ip) if inspect && !policy.allows_peer(AddrUse::Accept, ip) => {
+                            // Reset rather than close gracefully: nothing of the
+                            // connection reaches the guest or the peer.
+                            let _ = socket.set_linger(Some(Duration::ZERO));
+                            drop(socket);
+                        }
+                        _ => return Ok((socket, peer)),
+                    }
+                }
             })
             .await?;
-        let mut accepted = HostSocket::from_socket(socket, self.family, self.sock_type, true);
-        accepted.protocol = self.protocol;
+        let mut accepted =
+            HostSocket::with_protocol(socket, self.family, self.sock_type, true, self.protocol);
         accepted.unix_local = self.unix_local.clone();
         // Linux copies the listener's SO_RCVTIMEO and SO_SNDTIMEO.
         accepted.recv_timeout = self.recv_timeout;
         accepted.send_timeout = self.send_timeout;
-        Ok((accepted, SockAddress::from_kernel(&peer)))
+        Ok((accepted, guest_address(policy, &peer)))
     }
 
     /// `connect(2)`, after the policy grants the address. In blocking and
@@ -398,6 +448,7 @@ impl HostSocket {
 
     /// `send(2)` of at most `data.len()` bytes.
     pub async fn send(&mut self, data: &[u8], flags: MsgFlags) -> Result<usize, SocketError> {
+        self.expect_destination()?;
         let wait = self.wait_mode(flags);
         self.io(Interest::WRITABLE, wait, |s| {
             s.send_with_flags(data, flags | libc::MSG_NOSIGNAL)
@@ -409,6 +460,18 @@ impl HostSocket {
     /// bounds the whole call.
     pub async fn send_all(&mut self, data: &[u8], flags: MsgFlags) -> Result<(), SocketError> {
         let wait = self.wait_mode(flags);
+        self.send_all_within(data, flags, wait).await
+    }
+
+    /// [`send_all`](Self::send_all) with the wait of a call already under
+    /// way: a call that sends its data in pieces keeps one deadline.
+    pub(crate) async fn send_all_within(
+        &mut self,
+        data: &[u8],
+        flags: MsgFlags,
+        wait: Wait,
+    ) -> Result<(), SocketError> {
+        self.expect_destination()?;
         let mut sent = 0;
         while sent < data.len() {
             let rest = &data[sent..];
@@ -457,19 +520,31 @@ impl HostSocket {
     /// `MSG_WAITALL` on a stream socket that may wait keeps receiving until
     /// `max_len` bytes, end of stream or an error; data already received is
     /// returned and the error left for the next call, as the kernel does.
-    pub async fn recv(&mut self, max_len: usize, flags: MsgFlags) -> Result<Vec<u8>, SocketError> {
+    ///
+    /// On an IP datagram socket whose sources the policy checks, this is a
+    /// [`recv_from`](Self::recv_from) that drops datagrams from denied
+    /// sources.
+    pub async fn recv(
+        &mut self,
+        policy: &Policy,
+        max_len: usize,
+        flags: MsgFlags,
+    ) -> Result<Vec<u8>, SocketError> {
+        if self.checks_sources(policy) {
+            return Ok(self.recv_from(policy, max_len, flags).await?.0);
+        }
         let wait = self.wait_mode(flags);
         let wait_all = flags & libc::MSG_WAITALL != 0
             && flags & libc::MSG_PEEK == 0
             && self.sock_type == SockType::Stream
             && !matches!(wait, Wait::Never);
-        let mut buffer = Vec::with_capacity(max_len);
+        let mut buffer = recv_buffer::take(max_len);
         loop {
             let filled = buffer.len();
             let spare = max_len - filled;
             let received = self
                 .io(Interest::READABLE, wait, |s| {
-                    s.recv_with_flags(buffer.spare_capacity_mut(), flags)
+                    s.recv_with_flags(&mut buffer.spare_capacity_mut()[..spare], flags)
                 })
                 .await;
             match received {
@@ -478,31 +553,47 @@ impl HostSocket {
                     // `filled`; with `MSG_TRUNC` it may report more than fit.
                     unsafe { buffer.set_len(filled + received.min(spare)) };
                     if !wait_all || received == 0 || buffer.len() == max_len {
-                        return Ok(buffer);
+                        return Ok(recv_buffer::finish(buffer));
                     }
                 }
-                Err(_) if filled > 0 => return Ok(buffer),
+                Err(_) if filled > 0 => return Ok(recv_buffer::finish(buffer)),
                 Err(error) => return Err(error),
             }
         }
     }
 
     /// `recvfrom(2)`: data and the address it came from.
+    ///
+    /// On an IP datagram socket, a datagram from a source the policy does
+    /// not allow (`AddrUse::RecvFrom`) is dropped and the call goes on
+    /// waiting for the next one.
     pub async fn recv_from(
         &mut self,
+        policy: &Policy,
         max_len: usize,
         flags: MsgFlags,
     ) -> Result<(Vec<u8>, SockAddress), SocketError> {
         let wait = self.wait_mode(flags);
-        let mut buffer: Vec<u8> = Vec::with_capacity(max_len);
+        // The error queue reports on the guest's own sends.
+        let check = self.checks_sources(policy) && flags & libc::MSG_ERRQUEUE == 0;
+        let mut buffer = recv_buffer::take(max_len);
         let (received, from) = self
             .io(Interest::READABLE, wait, |s| {
-                s.recv_from_with_flags(buffer.spare_capacity_mut() as &mut [MaybeUninit<u8>], flags)
+                loop {
+                    let (received, from) =
+                        s.recv_from_with_flags(&mut buffer.spare_capacity_mut()[..max_len], flags)?;
+                    match from.as_socket() {
+                        Some(source) if check && !policy.allows_peer(AddrUse::RecvFrom, source) => {
+                            drop_datagram(s, flags)?
+                        }
+                        _ => return Ok((received, from)),
+                    }
+                }
             })
             .await?;
         // SAFETY: as in `recv`.
         unsafe { buffer.set_len(received.min(max_len)) };
-        let mut from_guest = SockAddress::from_kernel(&from);
+        let mut from_guest = guest_address(policy, &from);
         if from_guest == SockAddress::Unnamed && from.as_pathname().is_some() {
             // A peer confined by this host: a connected socket knows its
             // name in the guest's view.
@@ -510,7 +601,7 @@ impl HostSocket {
                 from_guest = peer.clone();
             }
         }
-        Ok((buffer, from_guest))
+        Ok((recv_buffer::finish(buffer), from_guest))
     }
 
     /// `shutdown(2)`.
@@ -542,6 +633,15 @@ impl HostSocket {
         })
     }
 
+    /// Whether receives check each datagram's source against the policy: IP
+    /// datagram (and raw) sockets, when the policy has recv-from rules or
+    /// audits.
+    pub(crate) fn checks_sources(&self, policy: &Policy) -> bool {
+        self.family != Family::Unix
+            && self.sock_type != SockType::Stream
+            && policy.inspects_peers(AddrUse::RecvFrom)
+    }
+
     /// Check a remote address against the policy and turn it into a kernel
     /// address. A confined Unix path comes with the handle that anchors it.
     pub(crate) fn remote_sockaddr(
@@ -558,12 +658,12 @@ impl HostSocket {
             }
             SockAddress::UnixPath(path) => {
                 self.expect_unix_family()?;
-                let confined = unix_path::for_connect(policy, path)?;
+                let confined = unix_path::for_connect(policy, used_as.into(), path)?;
                 Ok((confined.sockaddr.clone(), Some(confined)))
             }
             SockAddress::UnixAbstract(name) => {
                 self.expect_unix_family()?;
-                policy.check_abstract(name)?;
+                policy.check_abstract(used_as, name)?;
                 Ok((abstract_sockaddr(name)?, None))
             }
             SockAddress::Unnamed => {
@@ -571,6 +671,17 @@ impl HostSocket {
                 Err(SocketError::errno(libc::EINVAL))
             }
         }
+    }
+
+    /// A send without an address on an IP datagram socket that is neither
+    /// bound nor connected fails with `EDESTADDRREQ`, as natively, but
+    /// without the kernel's implicit bind to a wildcard port first: no
+    /// grant covers that bind (`hostile_implicit_bind` pins it).
+    pub(crate) fn expect_destination(&self) -> Result<(), SocketError> {
+        if !self.bound && self.family != Family::Unix && self.sock_type != SockType::Stream {
+            return Err(SocketError::errno(libc::EDESTADDRREQ));
+        }
+        Ok(())
     }
 
     fn expect_ip_family(&self) -> Result<(), SocketError> {
@@ -672,6 +783,27 @@ impl HostSocket {
             self.registration = None;
         }
         Ok(())
+    }
+}
+
+/// Dequeue the datagram a receive just returned from a denied source: with
+/// `MSG_PEEK` it is still queued, and a zero-length receive drops it.
+pub(crate) fn drop_datagram(socket: &Socket, flags: MsgFlags) -> io::Result<()> {
+    if flags & libc::MSG_PEEK != 0 {
+        socket.recv_with_flags(&mut [], (flags & !libc::MSG_PEEK) | libc::MSG_DONTWAIT)?;
+    }
+    Ok(())
+}
+
+/// An address the kernel reported, in the guest's view: a Unix path under a
+/// granted host directory reads as the guest's name for it, any other host
+/// path as unnamed.
+pub(crate) fn guest_address(policy: &Policy, address: &SockAddr) -> SockAddress {
+    match SockAddress::from_kernel(address) {
+        SockAddress::UnixPath(path) => policy
+            .guest_view(std::path::Path::new(&path))
+            .map_or(SockAddress::Unnamed, SockAddress::UnixPath),
+        other => other,
     }
 }
 

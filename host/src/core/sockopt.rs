@@ -31,6 +31,19 @@ unsafe impl OptionValue for libc::ip_mreq {}
 unsafe impl OptionValue for libc::ip_mreq_source {}
 // SAFETY: as above.
 unsafe impl OptionValue for libc::ipv6_mreq {}
+// SAFETY: as above.
+unsafe impl OptionValue for Ip6MtuInfo {}
+
+/// `struct ip6_mtuinfo`, the value of `IPV6_PATHMTU` (the `libc` crate
+/// lacks it).
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct Ip6MtuInfo {
+    /// `ip6m_addr`: the destination; `getsockopt` leaves it zeroed.
+    pub addr: libc::sockaddr_in6,
+    /// `ip6m_mtu`: the path MTU in bytes.
+    pub mtu: u32,
+}
 
 /// `getsockopt(2)` of an `int` option.
 pub fn get_int(socket: &Socket, level: i32, name: i32) -> io::Result<i32> {
@@ -87,6 +100,15 @@ pub fn get_bytes(socket: &Socket, level: i32, name: i32, buffer: &mut [u8]) -> i
             buffer.len(),
         )
     }
+}
+
+/// `getsockopt(2)` of a byte string of at most `capacity` bytes: what the
+/// kernel wrote.
+pub fn get_vec(socket: &Socket, level: i32, name: i32, capacity: usize) -> io::Result<Vec<u8>> {
+    let mut buffer = vec![0; capacity];
+    let len = get_bytes(socket, level, name, &mut buffer)?;
+    buffer.truncate(len);
+    Ok(buffer)
 }
 
 /// `setsockopt(2)` of a byte string, such as a congestion-control name.

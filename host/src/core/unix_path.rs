@@ -16,7 +16,7 @@ use std::path::{Component, Path};
 use socket2::SockAddr;
 
 use crate::core::SocketError;
-use crate::policy::Policy;
+use crate::policy::{Action, Policy};
 
 /// Paths the host builds to name a confined file; the kernel reports them
 /// back as socket names, and they mean nothing to a guest.
@@ -53,10 +53,11 @@ pub struct ConfinedAddr {
 
 /// Resolve a guest path for `bind`: its parent directory must lie beneath a
 /// granted directory; the last component is created by `bind`, which never
-/// follows a symlink there.
+/// follows a symlink there. The decision is audited as a bind.
 pub fn for_bind(policy: &Policy, guest_path: &str) -> Result<ConfinedAddr, SocketError> {
     validate(guest_path)?;
-    let (grant, rest) = policy.unix_grant_for(guest_path)?;
+    let action = Action::Bind;
+    let (grant, rest) = policy.unix_grant_for(action, guest_path)?;
     let Some(Component::Normal(name)) = rest.components().next_back() else {
         return Err(SocketError::errno(libc::EADDRINUSE));
     };
@@ -64,7 +65,9 @@ pub fn for_bind(policy: &Policy, guest_path: &str) -> Result<ConfinedAddr, Socke
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let anchor = open_beneath(grant.dir.as_fd(), parent, libc::O_DIRECTORY, guest_path)?;
+    let anchor = open_beneath(grant.dir.as_fd(), parent, libc::O_DIRECTORY)
+        .map_err(|error| escaped(policy, action, guest_path, error))?;
+    policy.unix_allowed(action, guest_path);
     let mut proc_path = format!("{PROC_FD_PREFIX}{}/", anchor.as_raw_fd()).into_bytes();
     proc_path.extend_from_slice(name.as_bytes());
     let sockaddr = sockaddr_for(&proc_path)?;
@@ -74,17 +77,24 @@ pub fn for_bind(policy: &Policy, guest_path: &str) -> Result<ConfinedAddr, Socke
     })
 }
 
-/// Resolve a guest path for `connect` or `send-to`: the whole path, symlinks
-/// included, must resolve beneath a granted directory.
-pub fn for_connect(policy: &Policy, guest_path: &str) -> Result<ConfinedAddr, SocketError> {
+/// Resolve a guest path for `connect` or `send-to` (the `action` audited):
+/// the whole path, symlinks included, must resolve beneath a granted
+/// directory.
+pub fn for_connect(
+    policy: &Policy,
+    action: Action,
+    guest_path: &str,
+) -> Result<ConfinedAddr, SocketError> {
     validate(guest_path)?;
-    let (grant, rest) = policy.unix_grant_for(guest_path)?;
+    let (grant, rest) = policy.unix_grant_for(action, guest_path)?;
     let target = if rest.as_os_str().is_empty() {
         Path::new(".")
     } else {
         rest.as_path()
     };
-    let anchor = open_beneath(grant.dir.as_fd(), target, 0, guest_path)?;
+    let anchor = open_beneath(grant.dir.as_fd(), target, 0)
+        .map_err(|error| escaped(policy, action, guest_path, error))?;
+    policy.unix_allowed(action, guest_path);
     let sockaddr = sockaddr_for(format!("{PROC_FD_PREFIX}{}", anchor.as_raw_fd()).as_bytes())?;
     Ok(ConfinedAddr {
         _anchor: anchor,
@@ -121,16 +131,23 @@ fn sockaddr_for(path: &[u8]) -> Result<SockAddr, SocketError> {
     })
 }
 
+/// Escaping the granted directory (`EXDEV` from `openat2`) is a policy
+/// denial; other errors are the kernel's.
+fn escaped(policy: &Policy, action: Action, guest_path: &str, error: io::Error) -> SocketError {
+    match error.raw_os_error() {
+        Some(libc::EXDEV) => policy.unix_denied(
+            action,
+            guest_path,
+            format!("Unix socket path `{guest_path}` resolves outside its granted directory"),
+        ),
+        _ => error.into(),
+    }
+}
+
 /// `openat2(dir, path, O_PATH | flags, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS)`.
-/// Escaping the directory (`EXDEV`) is a policy denial.
-fn open_beneath(
-    dir: BorrowedFd<'_>,
-    path: &Path,
-    flags: i32,
-    guest_path: &str,
-) -> Result<OwnedFd, SocketError> {
-    let c_path =
-        CString::new(path.as_os_str().as_bytes()).map_err(|_| SocketError::errno(libc::EINVAL))?;
+fn open_beneath(dir: BorrowedFd<'_>, path: &Path, flags: i32) -> io::Result<OwnedFd> {
+    let c_path = CString::new(path.as_os_str().as_bytes())
+        .map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
     let mut how = zeroed_open_how();
     how.flags = (libc::O_PATH | libc::O_CLOEXEC | flags) as u64;
     how.resolve = libc::RESOLVE_BENEATH | libc::RESOLVE_NO_MAGICLINKS;
@@ -146,13 +163,7 @@ fn open_beneath(
         )
     };
     if fd < 0 {
-        let error = io::Error::last_os_error();
-        return Err(match error.raw_os_error() {
-            Some(libc::EXDEV) => SocketError::denied(format!(
-                "Unix socket path `{guest_path}` resolves outside its granted directory"
-            )),
-            _ => error.into(),
-        });
+        return Err(io::Error::last_os_error());
     }
     // SAFETY: openat2 returned a new fd that nobody else owns.
     Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) })

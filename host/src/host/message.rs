@@ -26,6 +26,8 @@ pub async fn send_msg(
     flags: MessageFlags,
     address: Option<SocketAddress>,
 ) -> Result<u64> {
+    // A bad handle traps before any passed socket is looked at.
+    view.table.get(&this)?;
     let mut control = Vec::with_capacity(ancillary.len());
     for item in ancillary {
         control.push(match item {
@@ -80,7 +82,7 @@ pub async fn recv_msg(
     let received = view
         .table
         .get_mut(&this)?
-        .recv_msg(max_len, max_control, msg_flags(flags))
+        .recv_msg(&view.ctx.policy, max_len, max_control, msg_flags(flags))
         .await?;
     let mut flags = message_flags(received.flags);
     let mut ancillary = Vec::with_capacity(received.control.len() + 2);
@@ -169,6 +171,7 @@ fn incoming(item: ControlIn) -> IncomingAncillary {
         }
         ControlIn::TypeOfService(tos) => IncomingAncillary::TypeOfService(tos),
         ControlIn::TrafficClass(class) => IncomingAncillary::TrafficClass(class),
+        ControlIn::HopLimit(hops) => IncomingAncillary::HopLimit(hops),
         ControlIn::Other { level, kind, data } => {
             IncomingAncillary::Other(RawAncillary { level, kind, data })
         }

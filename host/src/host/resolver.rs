@@ -30,6 +30,9 @@ impl resolver::Host for SocketsCtxView<'_> {
             protocol,
             flags: ai_flags(flags),
         };
+        let Some(_slot) = self.ctx.lookups.try_take() else {
+            return Ok(Err(ResolveError::Memory));
+        };
         let found = resolve::get_address_info(&self.ctx.policy, host, service, hints).await;
         resolve_result(found.map(|infos| infos.into_iter().filter_map(address_info).collect()))
     }
@@ -42,6 +45,9 @@ impl resolver::Host for SocketsCtxView<'_> {
         let SockAddress::Ip(address) = SockAddress::from(address) else {
             return Ok(Err(ResolveError::Family));
         };
+        let Some(_slot) = self.ctx.lookups.try_take() else {
+            return Ok(Err(ResolveError::Memory));
+        };
         resolve_result(names::get_name_info(&self.ctx.policy, address, ni_flags(flags)).await)
     }
 
@@ -51,6 +57,9 @@ impl resolver::Host for SocketsCtxView<'_> {
         family: Option<AddressFamily>,
     ) -> wasmtime::Result<Result<HostEntry, HostError>> {
         let family = family.map_or(libc::AF_INET, af);
+        let Some(_slot) = self.ctx.lookups.try_take() else {
+            return Ok(Err(HostError::TryAgain));
+        };
         host_result(names::get_host_by_name(&self.ctx.policy, name, family).await)
     }
 
@@ -59,6 +68,9 @@ impl resolver::Host for SocketsCtxView<'_> {
         address: IpAddress,
     ) -> wasmtime::Result<Result<HostEntry, HostError>> {
         let address = ip_address(address);
+        let Some(_slot) = self.ctx.lookups.try_take() else {
+            return Ok(Err(HostError::TryAgain));
+        };
         host_result(names::get_host_by_address(&self.ctx.policy, address).await)
     }
 

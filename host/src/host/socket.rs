@@ -134,8 +134,10 @@ impl socket::HostSocket for SocketsCtxView<'_> {
     }
 
     async fn dup(&mut self, this: Resource<HostSocket>) -> Result<Resource<HostSocket>> {
+        // A bad handle traps even when the quota is reached.
+        let socket = self.table.get(&this)?;
         self.reserve_sockets(1)?;
-        let dup = self.table.get(&this)?.dup()?;
+        let dup = socket.dup()?;
         self.adopt(dup)
     }
 
@@ -153,8 +155,10 @@ impl socket::HostSocket for SocketsCtxView<'_> {
         &mut self,
         this: Resource<HostSocket>,
     ) -> Result<(Resource<HostSocket>, SocketAddress)> {
+        // A bad handle traps even when the quota is reached.
+        self.table.get(&this)?;
         self.reserve_sockets(1)?;
-        let (accepted, peer) = self.table.get_mut(&this)?.accept().await?;
+        let (accepted, peer) = self.table.get_mut(&this)?.accept(&self.ctx.policy).await?;
         Ok((self.adopt(accepted)?, peer.into()))
     }
 
@@ -209,7 +213,7 @@ impl socket::HostSocket for SocketsCtxView<'_> {
         let max_len = self.clamp(max_len);
         self.table
             .get_mut(&this)?
-            .recv(max_len, msg_flags(flags))
+            .recv(&self.ctx.policy, max_len, msg_flags(flags))
             .await
     }
 
@@ -223,7 +227,7 @@ impl socket::HostSocket for SocketsCtxView<'_> {
         let (data, from) = self
             .table
             .get_mut(&this)?
-            .recv_from(max_len, msg_flags(flags))
+            .recv_from(&self.ctx.policy, max_len, msg_flags(flags))
             .await?;
         Ok((data, from.into()))
     }

@@ -3,6 +3,8 @@
 //! prints, and collect its exit code.
 #![deny(missing_docs)]
 
+pub mod measure;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};

@@ -5,6 +5,8 @@ use std::io;
 
 use wasock::{Error, ErrorCode};
 
+pub mod bench;
+
 /// The wasock error code inside an `io::Error`.
 pub fn code(error: &io::Error) -> ErrorCode {
     Error::from_io(error)

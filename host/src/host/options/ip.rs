@@ -1,17 +1,30 @@
-//! `IPPROTO_IP` options, multicast membership included.
+//! `IPPROTO_IP` options, multicast membership and IPv4 header options
+//! included.
 
 use std::net::Ipv4Addr;
 
 use libc::IPPROTO_IP;
 use socket2::Socket;
 
-use super::{Result, byte, hops, int_of, invalid, misrouted, uint};
+use super::{Result, byte, hops, int_of, invalid, misrouted, not_permitted, uint};
 use crate::bindings::socket::{
     Ipv4Membership, Ipv4SourceMembership, MtuDiscovery, OptionName, SocketOption,
 };
 use crate::bindings::types::Ipv4Address;
-use crate::core::sockopt::{self, get_int, set_int};
+use crate::core::sockopt::{self, get_int, get_vec, set_bytes, set_int};
 use crate::policy::Policy;
+
+/// The most bytes of options an IPv4 header holds.
+const MAX_OPTIONS: usize = 40;
+
+/// IPv4 option kinds (`IPOPT_*`, RFC 791).
+const IPOPT_END: u8 = 0;
+const IPOPT_NOOP: u8 = 1;
+const IPOPT_RR: u8 = 7;
+const IPOPT_TS: u8 = 68;
+const IPOPT_LSRR: u8 = 131;
+const IPOPT_SSRR: u8 = 137;
+const IPOPT_RA: u8 = 148;
 
 pub(super) fn set(policy: &Policy, os: &Socket, value: SocketOption) -> Result<()> {
     use SocketOption::*;
@@ -44,6 +57,14 @@ pub(super) fn set(policy: &Policy, os: &Socket, value: SocketOption) -> Result<(
             let mreq = mreq_source(&membership);
             sockopt::set(os, IPPROTO_IP, libc::IP_DROP_SOURCE_MEMBERSHIP, &mreq)?
         }
+        BindAddressNoPort(v) => set(libc::IP_BIND_ADDRESS_NO_PORT, int_of(v))?,
+        Ipv4HeaderIncluded(v) => set(libc::IP_HDRINCL, int_of(v))?,
+        Ipv4Options(options) => {
+            check_options(&options)?;
+            set_bytes(os, IPPROTO_IP, libc::IP_OPTIONS, &options)?
+        }
+        Ipv4ReceiveOptions(v) => set(libc::IP_RECVOPTS, int_of(v))?,
+        Ipv4ReceiveReturnOptions(v) => set(libc::IP_RETOPTS, int_of(v))?,
         other => return Err(misrouted(other)),
     }
     Ok(())
@@ -71,8 +92,55 @@ pub(super) fn get(os: &Socket, name: OptionName) -> Result<SocketOption> {
             let [a, b, c, d] = address.s_addr.to_ne_bytes();
             SocketOption::Ipv4MulticastInterface((a, b, c, d))
         }
+        N::BindAddressNoPort => {
+            SocketOption::BindAddressNoPort(flag(libc::IP_BIND_ADDRESS_NO_PORT)?)
+        }
+        N::Ipv4HeaderIncluded => SocketOption::Ipv4HeaderIncluded(flag(libc::IP_HDRINCL)?),
+        N::Ipv4Options => {
+            SocketOption::Ipv4Options(get_vec(os, IPPROTO_IP, libc::IP_OPTIONS, MAX_OPTIONS)?)
+        }
+        N::Ipv4ReceiveOptions => SocketOption::Ipv4ReceiveOptions(flag(libc::IP_RECVOPTS)?),
+        N::Ipv4ReceiveReturnOptions => {
+            SocketOption::Ipv4ReceiveReturnOptions(flag(libc::IP_RETOPTS)?)
+        }
         other => return Err(misrouted(other)),
     })
+}
+
+/// Refuse what a guest may not put in `IP_OPTIONS`: more than a header
+/// holds, source routes (their first hop would escape the policy) and the
+/// options Linux reserves to `CAP_NET_RAW` (security labels, unknown
+/// kinds). The walk is the kernel's (`ip_options_compile`); a malformed
+/// list is left to the kernel, which refuses it with `EINVAL`.
+fn check_options(options: &[u8]) -> Result<()> {
+    if options.len() > MAX_OPTIONS {
+        return Err(invalid("IPv4 options are at most 40 bytes"));
+    }
+    let mut rest = options;
+    while let [kind, tail @ ..] = rest {
+        let len = match *kind {
+            IPOPT_END => break,
+            IPOPT_NOOP => 1,
+            _ => match tail.first().map(|len| usize::from(*len)) {
+                Some(len) if (2..=rest.len()).contains(&len) => len,
+                _ => break,
+            },
+        };
+        match *kind {
+            IPOPT_NOOP | IPOPT_RR | IPOPT_TS | IPOPT_RA => rest = &rest[len..],
+            IPOPT_LSRR | IPOPT_SSRR => {
+                return Err(not_permitted(
+                    "IPv4 source routes are not available to guests: the policy cannot check their first hop",
+                ));
+            }
+            other => {
+                return Err(not_permitted(format!(
+                    "IPv4 option {other} needs CAP_NET_RAW, which guests do not have"
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn ipv4((a, b, c, d): Ipv4Address) -> Ipv4Addr {

@@ -12,6 +12,7 @@ mod ip;
 mod ipv6;
 mod socket;
 mod tcp;
+mod udplite;
 
 use crate::bindings::socket::{OptionName, SocketOption};
 use crate::core::{HostSocket, SocketError};
@@ -19,10 +20,13 @@ use crate::policy::Policy;
 
 type Result<T> = std::result::Result<T, SocketError>;
 
-/// `setsockopt(2)` of a typed option. Joining a multicast group needs the
-/// policy's grant.
+/// `setsockopt(2)` of a typed option. Joining a multicast group and setting
+/// `SO_BROADCAST` need the policy's grants.
 pub fn set(policy: &Policy, socket: &mut HostSocket, value: SocketOption) -> Result<()> {
     use SocketOption::*;
+    if let Broadcast(true) = value {
+        policy.check_broadcast()?;
+    }
     match value {
         PendingError(_)
         | SocketType(_)
@@ -31,7 +35,9 @@ pub fn set(policy: &Policy, socket: &mut HostSocket, value: SocketOption) -> Res
         | AcceptingConnections(_)
         | PeerCredentials(_)
         | TcpInfo(_)
-        | Ipv4Mtu(_) => Err(SocketError::with_message(
+        | Ipv4Mtu(_)
+        | PeerSecurity(_)
+        | Ipv6PathMtu(_) => Err(SocketError::with_message(
             libc::ENOPROTOOPT,
             "the option is read-only",
         )),
@@ -50,7 +56,10 @@ pub fn set(policy: &Policy, socket: &mut HostSocket, value: SocketOption) -> Res
         | DontRoute(_)
         | Priority(_)
         | PassCredentials(_)
-        | Timestamp(_) => socket::set(socket, value),
+        | Timestamp(_)
+        | Debug(_)
+        | IncomingCpu(_)
+        | PassSecurity(_) => socket::set(socket, value),
         NoDelay(_)
         | KeepAliveIdle(_)
         | KeepAliveInterval(_)
@@ -61,7 +70,11 @@ pub fn set(policy: &Policy, socket: &mut HostSocket, value: SocketOption) -> Res
         | FastOpen(_)
         | MaxSegment(_)
         | NotSentLowWatermark(_)
-        | CongestionControl(_) => tcp::set(socket.os_socket()?, value),
+        | CongestionControl(_)
+        | DeferAccept(_)
+        | FinWait2Timeout(_)
+        | SynCount(_)
+        | WindowClamp(_) => tcp::set(socket.os_socket()?, value),
         Ttl(_)
         | TypeOfService(_)
         | ReceiveTypeOfService(_)
@@ -74,7 +87,12 @@ pub fn set(policy: &Policy, socket: &mut HostSocket, value: SocketOption) -> Res
         | Ipv4JoinGroup(_)
         | Ipv4LeaveGroup(_)
         | Ipv4JoinSourceGroup(_)
-        | Ipv4LeaveSourceGroup(_) => ip::set(policy, socket.os_socket()?, value),
+        | Ipv4LeaveSourceGroup(_)
+        | BindAddressNoPort(_)
+        | Ipv4HeaderIncluded(_)
+        | Ipv4Options(_)
+        | Ipv4ReceiveOptions(_)
+        | Ipv4ReceiveReturnOptions(_) => ip::set(policy, socket.os_socket()?, value),
         Ipv6Only(_)
         | UnicastHops(_)
         | Ipv6MulticastHops(_)
@@ -84,7 +102,21 @@ pub fn set(policy: &Policy, socket: &mut HostSocket, value: SocketOption) -> Res
         | Ipv6LeaveGroup(_)
         | TrafficClass(_)
         | Ipv6ReceivePacketInfo(_)
-        | ReceiveTrafficClass(_) => ipv6::set(policy, socket.os_socket()?, value),
+        | ReceiveTrafficClass(_)
+        | Ipv6Checksum(_)
+        | Ipv6DontFragment(_)
+        | Ipv6ReceiveHopLimit(_)
+        | Ipv6ReceivePathMtu(_)
+        | Ipv6ReceiveDestinationOptions(_)
+        | Ipv6ReceiveHopByHopOptions(_)
+        | Ipv6ReceiveRoutingHeader(_)
+        | Ipv6HopByHopOptions(_)
+        | Ipv6DestinationOptions(_)
+        | Ipv6RoutingHeader(_)
+        | Ipv6RoutingHeaderDestinationOptions(_) => ipv6::set(policy, socket.os_socket()?, value),
+        UdpliteSendCoverage(_) | UdpliteReceiveCoverage(_) => {
+            udplite::set(socket.os_socket()?, value)
+        }
     }
 }
 
@@ -100,11 +132,11 @@ pub fn get(socket: &HostSocket, name: OptionName) -> Result<SocketOption> {
         ReuseAddress | ReusePort | KeepAlive | Linger | ReceiveBufferSize | SendBufferSize
         | Broadcast | OutOfBandInline | PendingError | SocketType | Domain | Protocol
         | AcceptingConnections | ReceiveLowWatermark | SendLowWatermark | ReceiveTimeout
-        | SendTimeout | DontRoute | Priority | PassCredentials | PeerCredentials | Timestamp => {
-            socket::get(socket, name)
-        }
+        | SendTimeout | DontRoute | Priority | PassCredentials | PeerCredentials | Timestamp
+        | Debug | IncomingCpu | PassSecurity | PeerSecurity => socket::get(socket, name),
         NoDelay | KeepAliveIdle | KeepAliveInterval | KeepAliveCount | UserTimeout | Cork
-        | QuickAck | FastOpen | MaxSegment | NotSentLowWatermark | CongestionControl | TcpInfo => {
+        | QuickAck | FastOpen | MaxSegment | NotSentLowWatermark | CongestionControl | TcpInfo
+        | DeferAccept | FinWait2Timeout | SynCount | WindowClamp => {
             tcp::get(socket.os_socket()?, name)
         }
         Ttl
@@ -116,7 +148,12 @@ pub fn get(socket: &HostSocket, name: OptionName) -> Result<SocketOption> {
         | Ipv4Mtu
         | Ipv4MulticastTtl
         | Ipv4MulticastLoop
-        | Ipv4MulticastInterface => ip::get(socket.os_socket()?, name),
+        | Ipv4MulticastInterface
+        | BindAddressNoPort
+        | Ipv4HeaderIncluded
+        | Ipv4Options
+        | Ipv4ReceiveOptions
+        | Ipv4ReceiveReturnOptions => ip::get(socket.os_socket()?, name),
         Ipv6Only
         | UnicastHops
         | Ipv6MulticastHops
@@ -124,7 +161,20 @@ pub fn get(socket: &HostSocket, name: OptionName) -> Result<SocketOption> {
         | Ipv6MulticastInterface
         | TrafficClass
         | Ipv6ReceivePacketInfo
-        | ReceiveTrafficClass => ipv6::get(socket.os_socket()?, name),
+        | ReceiveTrafficClass
+        | Ipv6Checksum
+        | Ipv6DontFragment
+        | Ipv6ReceiveHopLimit
+        | Ipv6ReceivePathMtu
+        | Ipv6ReceiveDestinationOptions
+        | Ipv6ReceiveHopByHopOptions
+        | Ipv6ReceiveRoutingHeader
+        | Ipv6PathMtu
+        | Ipv6HopByHopOptions
+        | Ipv6DestinationOptions
+        | Ipv6RoutingHeader
+        | Ipv6RoutingHeaderDestinationOptions => ipv6::get(socket.os_socket()?, name),
+        UdpliteSendCoverage | UdpliteReceiveCoverage => udplite::get(socket.os_socket()?, name),
     }
 }
 
@@ -140,6 +190,12 @@ fn invalid(what: &str) -> SocketError {
     SocketError::with_message(libc::EINVAL, what.to_string())
 }
 
+/// A value that needs a privilege (or a route around the policy) that
+/// guests do not have.
+fn not_permitted(why: impl Into<String>) -> SocketError {
+    SocketError::with_message(libc::EPERM, why)
+}
+
 /// A boolean option as the kernel's `int`.
 fn int_of(value: bool) -> i32 {
     i32::from(value)
@@ -153,6 +209,17 @@ fn non_negative(value: u32) -> Result<i32> {
 /// A non-negative `int` the kernel reported, as the WIT's `u32`.
 fn uint(value: i32) -> u32 {
     value.max(0) as u32
+}
+
+/// An `int` whose negative values (-1) mean "none": `SO_INCOMING_CPU`,
+/// `TCP_LINGER2`.
+fn or_none(value: Option<u32>) -> Result<i32> {
+    value.map_or(Ok(-1), non_negative)
+}
+
+/// The reading of an `int` whose negative values mean "none".
+fn optional(value: i32) -> Option<u32> {
+    u32::try_from(value).ok()
 }
 
 /// A byte-sized value: TTLs, hop limits, TOS and traffic class.

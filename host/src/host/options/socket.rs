@@ -4,16 +4,26 @@ use std::time::Duration;
 
 use libc::SOL_SOCKET;
 
-use super::{Result, int_of, invalid, misrouted, non_negative, uint};
+use super::{
+    Result, int_of, invalid, misrouted, non_negative, not_permitted, optional, or_none, uint,
+};
 use crate::bindings::socket::{OptionName, SocketOption};
 use crate::bindings::types::Credentials;
-use crate::core::sockopt::{self, get_int, set_int};
-use crate::core::{HostSocket, SocketError};
+use crate::core::HostSocket;
+use crate::core::sockopt::{self, get_int, get_vec, set_int};
 use crate::host::convert::{duration, nanos};
 use crate::host::types::error_code;
 
 /// The highest `SO_PRIORITY` Linux grants without `CAP_NET_ADMIN`.
 const MAX_UNPRIVILEGED_PRIORITY: u32 = 6;
+
+/// `SO_INCOMING_CPU` as asm-generic (x86, Arm, RISC-V) numbers it; the
+/// `libc` crate does not export it.
+const SO_INCOMING_CPU: i32 = 49;
+
+/// Room for a security label (`SO_PEERSEC`): a page. A longer label
+/// fails with `ERANGE`, as it would natively with a buffer this size.
+const MAX_SECURITY_LABEL: usize = 4096;
 
 pub(super) fn set(socket: &mut HostSocket, value: SocketOption) -> Result<()> {
     use SocketOption::*;
@@ -42,8 +52,7 @@ pub(super) fn set(socket: &mut HostSocket, value: SocketOption) -> Result<()> {
         DontRoute(v) => set_int(os, SOL_SOCKET, libc::SO_DONTROUTE, int_of(v))?,
         Priority(v) => {
             if v > MAX_UNPRIVILEGED_PRIORITY {
-                return Err(SocketError::with_message(
-                    libc::EPERM,
+                return Err(not_permitted(
                     "a priority above 6 needs CAP_NET_ADMIN, which guests do not have",
                 ));
             }
@@ -51,6 +60,16 @@ pub(super) fn set(socket: &mut HostSocket, value: SocketOption) -> Result<()> {
         }
         PassCredentials(v) => set_int(os, SOL_SOCKET, libc::SO_PASSCRED, int_of(v))?,
         Timestamp(v) => set_int(os, SOL_SOCKET, libc::SO_TIMESTAMP, int_of(v))?,
+        Debug(v) => {
+            if v {
+                return Err(not_permitted(
+                    "SO_DEBUG needs CAP_NET_ADMIN, which guests do not have",
+                ));
+            }
+            set_int(os, SOL_SOCKET, libc::SO_DEBUG, 0)?
+        }
+        IncomingCpu(v) => set_int(os, SOL_SOCKET, SO_INCOMING_CPU, or_none(v)?)?,
+        PassSecurity(v) => set_int(os, SOL_SOCKET, libc::SO_PASSSEC, int_of(v))?,
         other => return Err(misrouted(other)),
     }
     Ok(())
@@ -97,6 +116,16 @@ pub(super) fn get(socket: &HostSocket, name: OptionName) -> Result<SocketOption>
             })
         }
         N::Timestamp => SocketOption::Timestamp(flag(libc::SO_TIMESTAMP)?),
+        N::Debug => SocketOption::Debug(flag(libc::SO_DEBUG)?),
+        N::IncomingCpu => {
+            SocketOption::IncomingCpu(optional(get_int(os, SOL_SOCKET, SO_INCOMING_CPU)?))
+        }
+        N::PassSecurity => SocketOption::PassSecurity(flag(libc::SO_PASSSEC)?),
+        N::PeerSecurity => {
+            let label = get_vec(os, SOL_SOCKET, libc::SO_PEERSEC, MAX_SECURITY_LABEL)?;
+            let end = label.iter().position(|b| *b == 0).unwrap_or(label.len());
+            SocketOption::PeerSecurity(String::from_utf8_lossy(&label[..end]).into_owned())
+        }
         other => return Err(misrouted(other)),
     })
 }

@@ -3,13 +3,16 @@
 use libc::IPPROTO_TCP;
 use socket2::Socket;
 
-use super::{Result, int_of, invalid, misrouted, non_negative, uint};
+use super::{Result, int_of, invalid, misrouted, non_negative, optional, or_none, uint};
 use crate::bindings::socket::{OptionName, SocketOption, TcpInfo};
 use crate::core::SocketError;
 use crate::core::sockopt::{self, get_bytes, get_int, set_bytes, set_int};
 
 /// `TCP_CA_NAME_MAX`: the longest congestion-control name, with its NUL.
 const CONGESTION_NAME_MAX: usize = 16;
+
+/// `MAX_TCP_SYNCNT`: the most SYN retransmissions Linux allows.
+const MAX_SYN_COUNT: u32 = 127;
 
 pub(super) fn set(os: &Socket, value: SocketOption) -> Result<()> {
     use SocketOption::*;
@@ -29,6 +32,10 @@ pub(super) fn set(os: &Socket, value: SocketOption) -> Result<()> {
             check_congestion_control(&name)?;
             set_bytes(os, IPPROTO_TCP, libc::TCP_CONGESTION, name.as_bytes())?
         }
+        DeferAccept(v) => set(libc::TCP_DEFER_ACCEPT, non_negative(v)?)?,
+        FinWait2Timeout(v) => set(libc::TCP_LINGER2, or_none(v)?)?,
+        SynCount(v) => set(libc::TCP_SYNCNT, syn_count(v)?)?,
+        WindowClamp(v) => set(libc::TCP_WINDOW_CLAMP, non_negative(v)?)?,
         other => return Err(misrouted(other)),
     }
     Ok(())
@@ -62,6 +69,10 @@ pub(super) fn get(os: &Socket, name: OptionName) -> Result<SocketOption> {
         N::TcpInfo => {
             SocketOption::TcpInfo(tcp_info(sockopt::get(os, IPPROTO_TCP, libc::TCP_INFO)?))
         }
+        N::DeferAccept => SocketOption::DeferAccept(count(libc::TCP_DEFER_ACCEPT)?),
+        N::FinWait2Timeout => SocketOption::FinWait2Timeout(optional(int(libc::TCP_LINGER2)?)),
+        N::SynCount => SocketOption::SynCount(count(libc::TCP_SYNCNT)?),
+        N::WindowClamp => SocketOption::WindowClamp(count(libc::TCP_WINDOW_CLAMP)?),
         other => return Err(misrouted(other)),
     })
 }
@@ -81,6 +92,14 @@ fn max_segment(value: u32) -> Result<i32> {
         0 | 88..=32767 => Ok(value as i32),
         _ => Err(invalid("maximum segment size must be 0 or 88 to 32767")),
     }
+}
+
+/// `TCP_SYNCNT`: 1 to `MAX_TCP_SYNCNT`, the range Linux accepts.
+fn syn_count(value: u32) -> Result<i32> {
+    (1..=MAX_SYN_COUNT)
+        .contains(&value)
+        .then_some(value as i32)
+        .ok_or_else(|| invalid("SYN retransmissions must be 1 to 127"))
 }
 
 /// A guest may choose what an unprivileged process may choose, whatever

@@ -1,7 +1,9 @@
 //! End-to-end tests: wasm guests run by the wasock host, talking to native
 //! peers (and to each other) over loopback.
 
+mod conformance;
 mod echo;
+mod hostile;
 mod messages;
 mod names;
 mod policy;

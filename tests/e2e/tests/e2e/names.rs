@@ -76,7 +76,7 @@ async fn gethostbyname_matches_native() {
         "{denied}"
     );
     assert!(
-        denied.contains(&format!("{UNKNOWN} : [Errno 13] Permission denied: name lookup of `{UNKNOWN}` is not granted by the policy (grant it with --allow-dns)\n")),
+        denied.contains(&format!("{UNKNOWN} : [Errno 13] Permission denied: name lookup of `{UNKNOWN}` is not granted by the policy (grant it with --allow-dns or --allow-dns-name)\n")),
         "{denied}"
     );
 }
@@ -570,4 +570,77 @@ async fn resolve_interfaces() {
         printed,
         format!("if_nameindex => {}\ninterfaces ok\n", listed.join(", "))
     );
+}
+
+/// Each `AI_*` flag gives the guest what it gives a native caller.
+#[tokio::test(flavor = "current_thread")]
+async fn resolve_addrinfo_flags() {
+    let queries: [(&str, Option<&str>, &str, i32, i32); 8] = [
+        ("passive", None, "80", libc::AF_INET, libc::AI_PASSIVE),
+        ("active", None, "80", libc::AF_INET, 0),
+        (
+            "numeric-host",
+            Some("localhost"),
+            "80",
+            libc::AF_UNSPEC,
+            libc::AI_NUMERICHOST,
+        ),
+        (
+            "numeric-service",
+            Some("127.0.0.1"),
+            "http",
+            libc::AF_UNSPEC,
+            libc::AI_NUMERICSERV,
+        ),
+        (
+            "v4-mapped",
+            Some("127.0.0.1"),
+            "80",
+            libc::AF_INET6,
+            libc::AI_V4MAPPED,
+        ),
+        (
+            "v4-mapped-all",
+            Some("localhost"),
+            "80",
+            libc::AF_INET6,
+            libc::AI_V4MAPPED | libc::AI_ALL,
+        ),
+        (
+            "address-config",
+            Some("127.0.0.1"),
+            "80",
+            libc::AF_UNSPEC,
+            libc::AI_ADDRCONFIG,
+        ),
+        (
+            "canonical-name",
+            Some("localhost"),
+            "80",
+            libc::AF_INET,
+            libc::AI_CANONNAME,
+        ),
+    ];
+    let mut expected = String::new();
+    for (label, host, service, family, flags) in queries {
+        let line =
+            match native::getaddrinfo(host, Some(service), family, libc::SOCK_STREAM, 0, flags) {
+                Ok(results) => results
+                    .iter()
+                    .map(|info| match &info.canonical_name {
+                        Some(name) => format!("{} ({name})", info.address),
+                        None => info.address.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                Err(code) => format!("error {code}"),
+            };
+        expected.push_str(&format!("{label}: {line}\n"));
+    }
+    let dns = policy(|p| {
+        p.allow_dns(true);
+    });
+    let guest = run(programs::RESOLVE_ADDRINFO_FLAGS, Setup::new(&[], dns)).await;
+    guest.assert_success();
+    assert_eq!(guest.stdout, expected);
 }

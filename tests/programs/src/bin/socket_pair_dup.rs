@@ -63,8 +63,16 @@ fn main() {
     let (closing, _peer) = Socket::pair(Domain::UNIX, Type::STREAM, None).unwrap();
     closing.close().unwrap();
     closing.close().expect("closing twice is not an error");
-    expect_code("send after close", closing.send(b"x"), ErrorCode::BadDescriptor);
-    expect_code("address after close", closing.local_addr(), ErrorCode::BadDescriptor);
+    expect_code(
+        "send after close",
+        closing.send(b"x"),
+        ErrorCode::BadDescriptor,
+    );
+    expect_code(
+        "address after close",
+        closing.local_addr(),
+        ErrorCode::BadDescriptor,
+    );
     assert_eq!(wasock::socket::cmsg_len(4), 20);
     assert_eq!(wasock::socket::cmsg_space(4), 24);
     assert_eq!(wasock::socket::cmsg_space(12), 32);

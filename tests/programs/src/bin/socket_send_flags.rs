@@ -53,12 +53,37 @@ fn main() {
         b"held back",
         "MSG_MORE corks the datagram until the last part"
     );
-    sender.send_to_with_flags(b"direct", &to, MessageFlags::DONT_ROUTE).unwrap();
+    sender
+        .send_to_with_flags(b"peeked", &to, MessageFlags::empty())
+        .unwrap();
+    let peeker = Socket::from(receiver.try_clone().unwrap());
+    assert_eq!(
+        peeker.recv_with_flags(16, MessageFlags::PEEK).unwrap(),
+        b"peeked"
+    );
+    assert_eq!(
+        peeker.recv(16).unwrap(),
+        b"peeked",
+        "MSG_PEEK left the datagram queued"
+    );
+    sender
+        .send_to_with_flags(b"direct", &to, MessageFlags::DONT_ROUTE)
+        .unwrap();
     let (n, _) = receiver.recv_from(&mut buffer).unwrap();
-    assert_eq!(&buffer[..n], b"direct", "MSG_DONTROUTE reaches a directly connected peer");
+    assert_eq!(
+        &buffer[..n],
+        b"direct",
+        "MSG_DONTROUTE reaches a directly connected peer"
+    );
 
     let (records, peer) = Socket::pair(Domain::UNIX, Type::SEQPACKET, None).unwrap();
-    records.send_with_flags(b"end", MessageFlags::END_OF_RECORD).unwrap();
-    assert_eq!(peer.recv(8).unwrap(), b"end", "MSG_EOR is accepted on a seqpacket socket");
+    records
+        .send_with_flags(b"end", MessageFlags::END_OF_RECORD)
+        .unwrap();
+    assert_eq!(
+        peer.recv(8).unwrap(),
+        b"end",
+        "MSG_EOR is accepted on a seqpacket socket"
+    );
     println!("send flags ok");
 }

@@ -1,0 +1,81 @@
+//! The hostile-guest suite: a guest program per attack, each run against
+//! native listeners, datagram sockets and directories that must see
+//! nothing of it; isolation between guests; the host's descriptors and
+//! memory under attack and under load.
+
+mod escapes;
+mod exhaustion;
+mod isolation;
+mod lifetimes;
+mod names;
+mod soak;
+
+use std::io::{Read, Write};
+
+use wasock_e2e::{Guest, Setup, policy, rule};
+use wasock_host::Policy;
+
+use self::escapes::{
+    hostile_abstract_names, hostile_escape_options, hostile_granted_name, hostile_implicit_bind,
+    hostile_passed_sockets, hostile_path_escape, hostile_symlink_race, hostile_udp_peers,
+};
+use self::exhaustion::{
+    hostile_giant_recv, hostile_giant_send, hostile_poll_flood, hostile_socket_exhaustion,
+};
+use self::isolation::{hostile_forged_handle, hostile_malformed, hostile_trap};
+use self::names::hostile_dns_unlisted;
+use self::soak::hostile_client_flood;
+use crate::assert_test_exists;
+
+wasock_artifacts::foreach_hostile!(assert_test_exists);
+
+/// Binding and connecting on loopback, any port, and `::1` where it exists.
+fn loopback() -> Policy {
+    policy(|p| {
+        p.allow_bind(rule("127.0.0.1/32:*"))
+            .allow_connect(rule("127.0.0.1/32:*"))
+            .allow_bind(rule("[::1]/128:*"))
+            .allow_connect(rule("[::1]/128:*"));
+    })
+}
+
+/// Whether `::1` can be bound on this machine.
+fn ipv6_available() -> bool {
+    std::net::TcpListener::bind("[::1]:0").is_ok()
+}
+
+/// A guest echo server (the poller-based `hostile_client_flood`) that
+/// other guests' misdeeds must leave running, and its port.
+async fn neighbour() -> (Guest, u16) {
+    let guest = wasock_e2e::spawn(
+        wasock_artifacts::HOSTILE_CLIENT_FLOOD,
+        Setup::new(&[], loopback()),
+    );
+    let port = guest.line_after("listening on ").await.parse().unwrap();
+    assert_echoes(port).await;
+    (guest, port)
+}
+
+/// Assert that the echo server on `port` answers.
+async fn assert_echoes(port: u16) {
+    let echoed = tokio::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream.set_read_timeout(Some(wasock_e2e::PATIENCE)).unwrap();
+        stream.write_all(b"still here?").unwrap();
+        let mut answer = [0; 11];
+        stream.read_exact(&mut answer).unwrap();
+        answer
+    })
+    .await
+    .unwrap();
+    assert_eq!(&echoed, b"still here?", "the neighbour keeps serving");
+}
+
+/// Whether a non-blocking native call found nothing waiting: its result
+/// is `WouldBlock`.
+fn nothing_arrived<T: std::fmt::Debug>(what: &str, result: std::io::Result<T>) {
+    match result {
+        Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => {}
+        other => panic!("{what}: something reached the outside: {other:?}"),
+    }
+}
