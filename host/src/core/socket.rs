@@ -304,6 +304,10 @@ impl HostSocket {
     /// ephemeral port on the unspecified address, which the policy must
     /// grant.
     pub fn listen(&mut self, policy: &Policy, backlog: u32) -> Result<(), SocketError> {
+        if matches!(self.sock_type, SockType::Dgram | SockType::Raw) {
+            // Linux refuses before binding anything: no implicit bind to check.
+            return Err(SocketError::errno(libc::EOPNOTSUPP));
+        }
         let unspecified: SocketAddr = match self.family {
             Family::Inet => (Ipv4Addr::UNSPECIFIED, 0).into(),
             Family::Inet6 => (Ipv6Addr::UNSPECIFIED, 0).into(),

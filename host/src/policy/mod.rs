@@ -782,10 +782,9 @@ impl PolicyBuilder {
     /// Build the policy: resolve the host names rules name, open every
     /// granted directory, and note the host's broadcast addresses.
     pub fn build(&self) -> Result<Policy, PolicyError> {
-        let cwd = std::env::current_dir().map_err(|source| PolicyError::UnixDir {
-            path: ".".into(),
-            source,
-        })?;
+        // The working directory anchors relative Unix paths; a host whose
+        // working directory is gone can still grant absolute ones.
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
         let unix = self
             .unix_dirs
             .iter()

@@ -4,6 +4,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -73,10 +74,15 @@ fn workspace() -> PathBuf {
 pub struct TempDir(PathBuf);
 
 impl TempDir {
-    /// A fresh directory named after `label`.
+    /// A fresh directory named after `label`, of its own even when tests
+    /// running at the same time use the same label.
     pub fn new(label: &str) -> TempDir {
-        let path = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("python-{label}-{}", std::process::id()));
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+            "python-{label}-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
         let _ = std::fs::remove_dir_all(&path);
         std::fs::create_dir_all(&path).unwrap();
         TempDir(path)
@@ -123,7 +129,7 @@ fn cached_wasock(component: &str, beside: bool) -> Command {
 
 /// Compile the component into the test cache once, before any test starts
 /// a guest, so that they do not all compile it at the same time.
-fn warm_up(component: &str) {
+pub fn warm_up(component: &str) {
     static WARM: OnceLock<()> = OnceLock::new();
     WARM.get_or_init(|| {
         let dir = TempDir::new("warm-up");
@@ -288,14 +294,25 @@ impl Process {
         }
     }
 
-    fn collected(self, status: Option<ExitStatus>) -> Finished {
-        for reader in self.readers {
+    fn collected(mut self, status: Option<ExitStatus>) -> Finished {
+        for reader in std::mem::take(&mut self.readers) {
             reader.join().unwrap();
         }
         Finished {
             status,
             stdout: self.stdout.text.lock().unwrap().clone(),
             stderr: self.stderr.text.lock().unwrap().clone(),
+        }
+    }
+}
+
+/// A program still running when its test ends (a failed assertion, say) is
+/// stopped.
+impl Drop for Process {
+    fn drop(&mut self) {
+        if self.child.try_wait().ok().flatten().is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
         }
     }
 }

@@ -9,5 +9,6 @@
 mod command;
 mod examples;
 mod harness;
+mod inherited;
 mod pairs;
 mod surface;

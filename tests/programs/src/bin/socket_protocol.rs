@@ -29,5 +29,11 @@ fn main() {
         Socket::new(Domain::IPV4, Type::SEQPACKET, None),
         ErrorCode::SocketTypeNotSupported,
     );
+    let datagram = Socket::new(Domain::IPV4, Type::DGRAM, None).unwrap();
+    expect_code(
+        "listen on a datagram socket, before any grant is checked",
+        datagram.listen(1),
+        ErrorCode::OperationNotSupported,
+    );
     println!("protocols ok");
 }
