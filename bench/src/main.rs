@@ -11,6 +11,9 @@
 //! wasock-bench profile CONTENDER WORKLOAD COUNT
 //!     one workload against one server, which runs under the command in
 //!     $WASOCK_BENCH_WRAPPER (e.g. `valgrind --tool=callgrind`)
+//! wasock-bench serve CONTENDER SERVICE…    a server process (see `server`)
+//! wasock-bench wasock run …                the `wasock` command, timed by
+//!                                          the start-up measurement
 //! ```
 //!
 //! Every server runs in a process of its own (`wasock-bench serve …`), so
@@ -45,8 +48,11 @@ const SECTIONS: [&str; 4] = ["echo", "clients", "memory", "scale"];
 
 /// What a run does.
 struct Options {
+    /// The size of each workload.
     sizes: Sizes,
+    /// How often each workload runs per contender.
     rounds: usize,
+    /// The sections to run.
     sections: Vec<String>,
     /// Connections held by one guest.
     connections: usize,
