@@ -119,7 +119,7 @@ async fn poll_quota() {
 async fn poll_scale() {
     const SOCKETS: u64 = 10_000;
     // The guest's sockets, and room for the rest of this test process.
-    if !raise_fd_limit(SOCKETS + 2_000) {
+    if !wasock_e2e::measure::raise_fd_limit(SOCKETS + 2_000) {
         return;
     }
     let setup = Setup {
@@ -134,34 +134,6 @@ async fn poll_scale() {
     println!("{}", guest.stdout);
     guest.assert_success();
     assert!(guest.stdout.ends_with("scale ok\n"), "{}", guest.stdout);
-}
-
-/// Raise the soft `RLIMIT_NOFILE` to the hard limit if it is below
-/// `needed`; false (with a message) if the hard limit is below it too.
-fn raise_fd_limit(needed: u64) -> bool {
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: `limit` is a valid rlimit to write.
-    assert_eq!(
-        unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) },
-        0
-    );
-    if limit.rlim_cur >= needed {
-        return true;
-    }
-    if limit.rlim_max < needed {
-        println!(
-            "skipped: this test needs {needed} open files, and the hard RLIMIT_NOFILE is {}",
-            limit.rlim_max
-        );
-        return false;
-    }
-    limit.rlim_cur = limit.rlim_max;
-    // SAFETY: `limit` is a valid rlimit to read.
-    assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) }, 0);
-    true
 }
 
 #[tokio::test(flavor = "current_thread")]
