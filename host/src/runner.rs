@@ -149,7 +149,18 @@ impl Runner {
         let unreadable =
             |e: std::io::Error| wasmtime::format_err!("cannot read `{}`: {e}", path.display());
         if let Some(cache_dir) = &self.cache_dir {
-            let cached = cache_dir.join(self.cache_key(file_digest(path).map_err(unreadable)?));
+            let index = cache_index(cache_dir, path);
+            let known = index
+                .as_ref()
+                .and_then(|entry| std::fs::read_to_string(entry).ok());
+            let name = match known {
+                Some(name) if !name.contains('/') => name,
+                _ => self.cache_key(file_digest(path).map_err(unreadable)?),
+            };
+            let cached = cache_dir.join(&name);
+            if let Some(entry) = &index {
+                remember(entry, &name);
+            }
             if cached.exists() {
                 // SAFETY: the file was written by `Component::serialize` of
                 // this program into the user's own cache directory, and its
@@ -240,6 +251,46 @@ fn file_digest(path: &Path) -> std::io::Result<Sha256> {
     let mut file = std::io::BufReader::with_capacity(1 << 16, std::fs::File::open(path)?);
     std::io::copy(&mut file, &mut digest)?;
     Ok(digest)
+}
+
+/// The index entry naming a component file's cached compilation without
+/// reading it: a digest of its path, device, inode, size and change times.
+/// A file rewritten in any way gets a new change time (`ctime`), and so a
+/// new entry; `None` when the file cannot be inspected.
+fn cache_index(cache_dir: &Path, path: &Path) -> Option<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let path = std::fs::canonicalize(path).ok()?;
+    let meta = std::fs::metadata(&path).ok()?;
+    let digest = Sha256::new()
+        .chain_update(path.as_os_str().as_encoded_bytes())
+        .chain_update(
+            [meta.dev(), meta.ino(), meta.size()]
+                .map(u64::to_le_bytes)
+                .concat(),
+        )
+        .chain_update(
+            [
+                meta.mtime(),
+                meta.mtime_nsec(),
+                meta.ctime(),
+                meta.ctime_nsec(),
+            ]
+            .map(i64::to_le_bytes)
+            .concat(),
+        )
+        .finalize();
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    Some(cache_dir.join("index").join(hex))
+}
+
+/// Record `name` as the cached compilation of the file `entry` indexes.
+fn remember(entry: &Path, name: &str) {
+    if std::fs::read_to_string(entry).is_ok_and(|known| known == name) {
+        return;
+    }
+    if let Err(error) = store_atomically(entry, name.as_bytes()) {
+        tracing::debug!("cannot index `{}`: {error}", entry.display());
+    }
 }
 
 /// Write `bytes` to `path` through a temporary file and a rename, so that

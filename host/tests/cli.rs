@@ -361,7 +361,11 @@ fn env_and_dir_reach_the_guest_and_the_exit_code_comes_back() {
 fn compiled_components_are_cached() {
     let cache = TempDir::new("cache");
     let cache_dir = cache.0.display().to_string();
-    let cached_files = || std::fs::read_dir(&cache.0).unwrap().count();
+    let cached_files = || {
+        let entries = std::fs::read_dir(&cache.0).unwrap();
+        let names = entries.map(|e| e.unwrap().file_name().to_string_lossy().into_owned());
+        names.filter(|name| name.ends_with(".cwasm")).count()
+    };
     let first = output(&["run", "--cache-dir", &cache_dir, programs::CLI_ENV_DIR]);
     assert!(first.status.success());
     assert_eq!(
@@ -372,6 +376,25 @@ fn compiled_components_are_cached() {
     let second = output(&["run", "--cache-dir", &cache_dir, programs::CLI_ENV_DIR]);
     assert!(second.status.success());
     assert_eq!(cached_files(), 1, "the second run reuses it");
+    let index = std::fs::read_dir(cache.0.join("index")).unwrap().count();
+    assert_eq!(index, 1, "the component is indexed by path and change time");
+    let touched = TempDir::new("touched");
+    let copy = touched.0.join("guest.wasm");
+    std::fs::copy(programs::CLI_ENV_DIR, &copy).unwrap();
+    let copied = output(&["run", "--cache-dir", &cache_dir, copy.to_str().unwrap()]);
+    assert!(copied.status.success());
+    assert_eq!(
+        cached_files(),
+        1,
+        "a copy of the same component shares its compilation"
+    );
+    std::fs::copy(programs::SOCKET_PROTOCOL, &copy).unwrap();
+    let rewritten = output(&["run", "--cache-dir", &cache_dir, copy.to_str().unwrap()]);
+    assert!(
+        text(&rewritten.stdout).ends_with("protocols ok\n"),
+        "a rewritten file is compiled anew, not served from the index"
+    );
+    assert_eq!(cached_files(), 2);
 
     let uncached = TempDir::new("no-cache");
     let run = wasock(&["run", "--no-cache", programs::CLI_ENV_DIR])
