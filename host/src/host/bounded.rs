@@ -163,7 +163,12 @@ async fn send_all<T: SocketsView>(
         )
     };
     if !stream || data.len() <= piece {
-        let len = outgoing_len(&store.data_mut().sockets(), &this, data.len())?;
+        // A stream within one piece goes out whole; only a datagram, which
+        // cannot be split, is held to the per-call limits.
+        let len = match stream {
+            true => data.len(),
+            false => outgoing_len(&store.data_mut().sockets(), &this, data.len())?,
+        };
         let bytes = data.as_le_slice(store.as_context())[..len].to_vec();
         let mut view = store.data_mut().sockets();
         return socket::HostSocket::send_all(&mut view, this, bytes, flags).await;

@@ -28,6 +28,18 @@ fn ipv6_available() -> bool {
     std::net::TcpListener::bind("[::1]:0").is_ok()
 }
 
+/// `send-all` on a stream sends everything even when a call may move
+/// fewer bytes than the in-flight limit (the 100,000-byte `write_all` of
+/// `tcp_local` with 16 KiB per call).
+#[tokio::test(flavor = "current_thread")]
+async fn tcp_local_with_a_small_call_limit() {
+    let mut setup = Setup::new(&[], loopback());
+    setup.limits.max_bytes_per_call = 16 * 1024;
+    let guest = run(programs::TCP_LOCAL, setup).await;
+    guest.assert_success();
+    assert!(guest.stdout.ends_with("tcp ok\n"), "{}", guest.stdout);
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn tcp_local() {
     let args: &[&str] = if ipv6_available() { &["ipv6"] } else { &[] };
