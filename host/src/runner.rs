@@ -153,12 +153,14 @@ impl Runner {
             let known = index
                 .as_ref()
                 .and_then(|entry| std::fs::read_to_string(entry).ok());
-            let name = match known {
-                Some(name) if !name.contains('/') => name,
+            let name = match known.as_deref() {
+                Some(name) if !name.contains('/') => name.to_string(),
                 _ => self.cache_key(file_digest(path).map_err(unreadable)?),
             };
             let cached = cache_dir.join(&name);
-            if let Some(entry) = &index {
+            if let Some(entry) = &index
+                && known.as_deref() != Some(name.as_str())
+            {
                 remember(entry, &name);
             }
             if cached.exists() {
@@ -196,7 +198,7 @@ impl Runner {
         let digest = component
             .chain_update(engine_hash.finish().to_le_bytes())
             .finalize();
-        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        let hex = hex(&digest);
         format!("{hex}.cwasm")
     }
 
@@ -279,15 +281,17 @@ fn cache_index(cache_dir: &Path, path: &Path) -> Option<PathBuf> {
             .concat(),
         )
         .finalize();
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = hex(&digest);
     Some(cache_dir.join("index").join(hex))
+}
+
+/// Lower-case hexadecimal of `bytes`.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Record `name` as the cached compilation of the file `entry` indexes.
 fn remember(entry: &Path, name: &str) {
-    if std::fs::read_to_string(entry).is_ok_and(|known| known == name) {
-        return;
-    }
     if let Err(error) = store_atomically(entry, name.as_bytes()) {
         tracing::debug!("cannot index `{}`: {error}", entry.display());
     }

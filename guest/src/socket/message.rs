@@ -101,7 +101,7 @@ impl Socket {
         let sent = self
             .as_raw()
             .send_msg(&data, &ancillary, flags, address.as_ref())?;
-        Ok(sent as usize)
+        Ok(super::to_usize(sent))
     }
 
     /// Receives a message of at most `max_len` bytes with up to
@@ -115,9 +115,9 @@ impl Socket {
         max_ancillary: usize,
         flags: MessageFlags,
     ) -> io::Result<Message> {
-        let message = self
-            .as_raw()
-            .recv_msg(max_len as u64, max_ancillary as u64, flags)?;
+        let message =
+            self.as_raw()
+                .recv_msg(super::to_u64(max_len), super::to_u64(max_ancillary), flags)?;
         Ok(Message {
             data: message.data,
             ancillary: message.ancillary.into_iter().map(Ancillary::from).collect(),

@@ -15,6 +15,7 @@ use socket2::{SockAddr, Socket};
 use tokio::io::Interest;
 
 use crate::core::address::SockAddress;
+use crate::core::recv_buffer;
 use crate::core::socket::{MsgFlags, drop_datagram, guest_address};
 use crate::core::sockopt::get_int;
 use crate::core::{Family, HostSocket, SockType, SocketError};
@@ -160,7 +161,7 @@ impl HostSocket {
         // The error queue reports on the guest's own sends, addressed to
         // their destinations: nothing there comes from a peer.
         let check = self.checks_sources(policy) && flags & libc::MSG_ERRQUEUE == 0;
-        let mut data: Vec<u8> = Vec::with_capacity(max_len);
+        let mut data = recv_buffer::take(max_len);
         let mut control_buffer = vec![0u64; max_control.div_ceil(size_of::<u64>())];
         let ((received, msg_flags, control_len), name) = self
             .io(Interest::READABLE, wait, |socket| {
@@ -224,7 +225,7 @@ impl HostSocket {
             .filter(|_| name.len() as usize > size_of::<libc::sa_family_t>())
             .filter(|a| *a != SockAddress::Unnamed);
         Ok(Received {
-            data,
+            data: recv_buffer::finish(data),
             control: decoded.control,
             sockets: decoded.sockets,
             closed_descriptors: decoded.closed,

@@ -274,16 +274,10 @@ async fn poll<T: SocketsView>(
     targets: WasmList<(Resource<HostSocket>, PollEvents)>,
     timeout: Option<Duration>,
 ) -> Result<Vec<(u32, PollEvents)>, SocketError> {
-    let limit = store.data_mut().sockets().ctx.limits.max_poll_targets;
-    if targets.len() > limit {
-        return Err(SocketError::with_message(
-            libc::EINVAL,
-            format!(
-                "poll of {} sockets exceeds the guest's limit of {limit}",
-                targets.len()
-            ),
-        ));
-    }
+    store
+        .data_mut()
+        .sockets()
+        .check_poll_targets(targets.len())?;
     let targets = targets
         .iter(store.as_context_mut())?
         .collect::<wasmtime::Result<Vec<_>>>()?;

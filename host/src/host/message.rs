@@ -73,9 +73,7 @@ pub async fn recv_msg(
     max_ancillary: u64,
     flags: MessageFlags,
 ) -> Result<IncomingMessage> {
-    let max_len = usize::try_from(max_len)
-        .unwrap_or(usize::MAX)
-        .min(view.ctx.limits.max_bytes_per_call);
+    let max_len = view.clamp(max_len);
     let max_control = usize::try_from(max_ancillary)
         .unwrap_or(usize::MAX)
         .min(MAX_CONTROL);
@@ -88,9 +86,8 @@ pub async fn recv_msg(
     let mut ancillary = Vec::with_capacity(received.control.len() + 2);
     let mut passed = Vec::with_capacity(received.sockets.len());
     for socket in received.sockets {
-        if view.ctx.open_sockets < view.ctx.limits.max_sockets {
-            passed.push(view.table.push(socket)?);
-            view.ctx.open_sockets += 1;
+        if view.reserve_sockets(1).is_ok() {
+            passed.push(view.adopt(socket)?);
         } else {
             // Linux too discards descriptors it has no room for.
             flags |= MessageFlags::CONTROL_TRUNCATE;
@@ -121,8 +118,7 @@ pub fn take_inherited(view: &mut SocketsCtxView<'_>) -> Result<Vec<Resource<Host
     for fd in inherited {
         let own = dup_descriptor(fd.as_raw_fd())?;
         if let Some(socket) = adopt_socket(own) {
-            resources.push(view.table.push(socket)?);
-            view.ctx.open_sockets += 1;
+            resources.push(view.adopt(socket)?);
         }
     }
     Ok(resources)

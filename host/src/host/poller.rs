@@ -15,9 +15,7 @@ type Result<T> = std::result::Result<T, SocketError>;
 /// holds a descriptor, so it counts as an open socket until dropped.
 pub(crate) fn create(view: &mut SocketsCtxView<'_>) -> Result<Resource<Poller>> {
     let poller = Poller::new(view.ctx.limits.max_poll_targets)?;
-    let resource = view.table.push(poller)?;
-    view.ctx.open_sockets += 1;
-    Ok(resource)
+    view.adopt(poller)
 }
 
 impl socket::HostPoller for SocketsCtxView<'_> {

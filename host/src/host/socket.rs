@@ -17,7 +17,7 @@ type Result<T> = std::result::Result<T, SocketError>;
 
 impl SocketsCtxView<'_> {
     /// Fail with `EMFILE` unless `count` more sockets fit the guest's quota.
-    fn reserve_sockets(&self, count: usize) -> Result<()> {
+    pub(crate) fn reserve_sockets(&self, count: usize) -> Result<()> {
         if self.ctx.open_sockets + count > self.ctx.limits.max_sockets {
             return Err(SocketError::with_message(
                 libc::EMFILE,
@@ -30,18 +30,32 @@ impl SocketsCtxView<'_> {
         Ok(())
     }
 
-    /// Put a new socket in the table and count it.
-    fn adopt(&mut self, socket: HostSocket) -> Result<Resource<HostSocket>> {
+    /// Put a new socket (or poller, which holds a descriptor too) in the
+    /// table and count it.
+    pub(crate) fn adopt<T: Send + 'static>(&mut self, socket: T) -> Result<Resource<T>> {
         let resource = self.table.push(socket)?;
         self.ctx.open_sockets += 1;
         Ok(resource)
     }
 
     /// Clamp a requested length to the per-call byte limit.
-    fn clamp(&self, len: u64) -> usize {
+    pub(crate) fn clamp(&self, len: u64) -> usize {
         usize::try_from(len)
             .unwrap_or(usize::MAX)
             .min(self.ctx.limits.max_bytes_per_call)
+    }
+
+    /// Fail with `EINVAL` when a poll names more sockets than the guest's
+    /// limit.
+    pub(crate) fn check_poll_targets(&self, count: usize) -> Result<()> {
+        let limit = self.ctx.limits.max_poll_targets;
+        if count > limit {
+            return Err(SocketError::with_message(
+                libc::EINVAL,
+                format!("poll of {count} sockets exceeds the guest's limit of {limit}"),
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -88,16 +102,7 @@ impl socket::Host for SocketsCtxView<'_> {
         targets: Vec<(Resource<HostSocket>, PollEvents)>,
         timeout: Option<Duration>,
     ) -> Result<Vec<(u32, PollEvents)>> {
-        if targets.len() > self.ctx.limits.max_poll_targets {
-            return Err(SocketError::with_message(
-                libc::EINVAL,
-                format!(
-                    "poll of {} sockets exceeds the guest's limit of {}",
-                    targets.len(),
-                    self.ctx.limits.max_poll_targets
-                ),
-            ));
-        }
+        self.check_poll_targets(targets.len())?;
         let targets = targets
             .iter()
             .map(|(socket, events)| {

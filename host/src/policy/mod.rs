@@ -861,7 +861,10 @@ impl PolicyBuilder {
             recv_from: [&recv_from[..], &loopback].concat(),
             privileged_ports: self.privileged_ports,
             broadcast: self.broadcast,
-            broadcast_addrs: if self.broadcast {
+            // Only sends that a rule grants reach the broadcast check.
+            broadcast_addrs: if self.broadcast
+                || (connect.is_empty() && send_to.is_empty() && remote.is_empty())
+            {
                 Vec::new()
             } else {
                 interface_broadcast_addresses()

@@ -98,7 +98,8 @@ pub(super) fn get(socket: &HostSocket, name: OptionName) -> Result<SocketOption>
         }
         N::SocketType => SocketOption::SocketType(socket.sock_type().into()),
         N::Domain => SocketOption::Domain(socket.family().into()),
-        N::Protocol => SocketOption::Protocol(get_int(os, SOL_SOCKET, libc::SO_PROTOCOL)?),
+        // The kernel's SO_PROTOCOL, read once when the socket was made.
+        N::Protocol => SocketOption::Protocol(socket.protocol()),
         N::AcceptingConnections => SocketOption::AcceptingConnections(flag(libc::SO_ACCEPTCONN)?),
         N::ReceiveLowWatermark => SocketOption::ReceiveLowWatermark(count(libc::SO_RCVLOWAT)?),
         N::SendLowWatermark => SocketOption::SendLowWatermark(count(libc::SO_SNDLOWAT)?),

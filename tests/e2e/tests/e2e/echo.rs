@@ -30,7 +30,7 @@ fn native_exchange(mut stream: impl Read + Write) -> Vec<u8> {
 }
 
 /// A native stream echo server for one connection, reading 16 bytes at a time.
-fn native_echo(mut stream: impl Read + Write) {
+pub(crate) fn native_echo(mut stream: impl Read + Write) {
     let mut buffer = [0; 16];
     loop {
         let n = stream.read(&mut buffer).unwrap();

@@ -326,17 +326,7 @@ async fn explicit_address_server_native_client() {
 async fn explicit_address_client_native_server() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let server = std::thread::spawn(move || {
-        let (mut stream, _) = listener.accept().unwrap();
-        let mut buffer = [0; 16];
-        loop {
-            let n = stream.read(&mut buffer).unwrap();
-            if n == 0 {
-                return;
-            }
-            stream.write_all(&buffer[..n]).unwrap();
-        }
-    });
+    let server = std::thread::spawn(move || crate::echo::native_echo(listener.accept().unwrap().0));
     let granted = policy(|p| {
         p.allow_connect(rule(&format!("127.0.0.1/32:{port}")));
     });
