@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
+use wasmtime::component::Component;
 
 use crate::policy::{Policy, PolicyArgs};
 use crate::runner::{GuestConfig, Preopen, Runner};
@@ -94,6 +95,18 @@ fn parse_env(text: &str) -> Result<(String, String), String> {
 }
 
 impl RunArgs {
+    /// What the flags give every guest: environment, preopened
+    /// directories, the policy, and the host's standard input.
+    pub(crate) fn guest_config(&self) -> Result<GuestConfig> {
+        Ok(GuestConfig {
+            env: self.env.clone(),
+            preopens: self.dir.clone(),
+            policy: self.policy()?,
+            inherit_stdin: true,
+            ..GuestConfig::default()
+        })
+    }
+
     /// The policy the flags grant.
     pub fn policy(&self) -> Result<Policy> {
         Ok(self.grants.policy()?)
@@ -114,7 +127,7 @@ pub fn main(cli: Cli) -> Result<i32> {
         Command::Run(run) => run,
         Command::Python(python) => return crate::python::main(&python.0),
     };
-    let policy = run.policy()?;
+    let config = run.guest_config()?;
     let runner = Runner::new(run.cache_dir())?;
     let component = runner.load(&run.wasm)?;
     let program = run.wasm.file_name().map_or_else(
@@ -125,17 +138,21 @@ pub fn main(cli: Cli) -> Result<i32> {
         args: std::iter::once(program)
             .chain(run.args.iter().cloned())
             .collect(),
-        env: run.env.clone(),
-        preopens: run.dir.clone(),
-        policy,
-        inherit_stdin: true,
-        ..GuestConfig::default()
+        ..config
     };
+    run_guest(&runner, &component, config)
+        .with_context(|| format!("guest `{}` failed", run.wasm.display()))
+}
+
+/// Run a guest to its end on a current-thread tokio runtime, as `wasock run`
+/// and `wasock python` do; return its exit code.
+pub(crate) fn run_guest(
+    runner: &Runner,
+    component: &Component,
+    config: GuestConfig,
+) -> Result<i32> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let code = runtime
-        .block_on(runner.run(&component, config))
-        .map_err(anyhow::Error::from);
-    code.with_context(|| format!("guest `{}` failed", run.wasm.display()))
+    Ok(runtime.block_on(runner.run(component, config))?)
 }

@@ -153,21 +153,7 @@ pub fn main(run: &RunArgs) -> Result<i32> {
                 component_path.display()
             )
         })?;
-    let config = script.configure(
-        &run.args,
-        GuestConfig {
-            env: run.env.clone(),
-            preopens: run.dir.clone(),
-            policy: run.policy()?,
-            inherit_stdin: true,
-            ..GuestConfig::default()
-        },
-    );
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime
-        .block_on(runner.run(&component, config))
-        .map_err(anyhow::Error::from)
+    let config = script.configure(&run.args, run.guest_config()?);
+    crate::cli::run_guest(&runner, &component, config)
         .with_context(|| format!("Python script `{}` failed", run.wasm.display()))
 }
