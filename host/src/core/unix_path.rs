@@ -144,10 +144,36 @@ fn escaped(policy: &Policy, action: Action, guest_path: &str, error: io::Error) 
     }
 }
 
+/// How often a resolution that raced with a rename elsewhere on the system
+/// is retried before its `EAGAIN` reaches the guest.
+const RENAME_RACE_RETRIES: usize = 256;
+
 /// `openat2(dir, path, O_PATH | flags, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS)`.
+///
+/// With `RESOLVE_BENEATH` the kernel answers `EAGAIN` when a rename or
+/// mount anywhere on the system ran while it resolved a `..` component, and
+/// asks the caller to retry (openat2(2)); a blocking `connect` must not see
+/// that as "would block", so the call is retried here a bounded number of
+/// times.
 fn open_beneath(dir: BorrowedFd<'_>, path: &Path, flags: i32) -> io::Result<OwnedFd> {
     let c_path = CString::new(path.as_os_str().as_bytes())
         .map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+    let mut attempts = 0;
+    loop {
+        match openat2_beneath(dir, &c_path, flags) {
+            Err(error)
+                if error.raw_os_error() == Some(libc::EAGAIN) && attempts < RENAME_RACE_RETRIES =>
+            {
+                attempts += 1;
+                std::thread::yield_now();
+            }
+            result => return result,
+        }
+    }
+}
+
+/// One `openat2` call; see [`open_beneath`].
+fn openat2_beneath(dir: BorrowedFd<'_>, c_path: &CString, flags: i32) -> io::Result<OwnedFd> {
     let mut how = zeroed_open_how();
     how.flags = (libc::O_PATH | libc::O_CLOEXEC | flags) as u64;
     how.resolve = libc::RESOLVE_BENEATH | libc::RESOLVE_NO_MAGICLINKS;
@@ -172,4 +198,52 @@ fn open_beneath(dir: BorrowedFd<'_>, path: &Path, flags: i32) -> io::Result<Owne
 fn zeroed_open_how() -> libc::open_how {
     // SAFETY: `open_how` is a plain C struct of integers; all zeroes is valid.
     unsafe { std::mem::zeroed() }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    /// Renames elsewhere on the system make the kernel answer `EAGAIN` to a
+    /// `RESOLVE_BENEATH` lookup of `..`; `open_beneath` must absorb that.
+    #[test]
+    fn dot_dot_resolution_survives_concurrent_renames() {
+        let root = std::env::temp_dir().join(format!("wasock-rename-race-{}", std::process::id()));
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        let dir = open_dir(&root).unwrap();
+        let stop = AtomicBool::new(false);
+        let (mut raw_races, mut resolved) = (0, 0);
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                let (a, b) = (root.join("a"), root.join("b"));
+                std::fs::write(&a, b"").unwrap();
+                while !stop.load(Ordering::Relaxed) {
+                    std::fs::rename(&a, &b).unwrap();
+                    std::fs::rename(&b, &a).unwrap();
+                }
+            });
+            let path = CString::new("sub/../sub/../sub").unwrap();
+            let deadline = Instant::now() + Duration::from_secs(1);
+            while Instant::now() < deadline {
+                let raw = openat2_beneath(dir.as_fd(), &path, libc::O_DIRECTORY);
+                if raw.is_err_and(|e| e.raw_os_error() == Some(libc::EAGAIN)) {
+                    raw_races += 1;
+                }
+                open_beneath(
+                    dir.as_fd(),
+                    Path::new("sub/../sub/../sub"),
+                    libc::O_DIRECTORY,
+                )
+                .expect("a path that stays inside resolves despite renames");
+                resolved += 1;
+            }
+            stop.store(true, Ordering::Relaxed);
+        });
+        std::fs::remove_dir_all(&root).unwrap();
+        eprintln!("{resolved} resolutions, {raw_races} raw openat2 calls raced with a rename");
+        assert!(resolved > 0);
+    }
 }
