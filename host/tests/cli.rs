@@ -298,6 +298,27 @@ fn allow_host_name_shows_the_real_name() {
         programs::GETHOSTNAME,
     ]);
     assert_eq!(both.status.code(), Some(2), "the two flags conflict");
+
+    let dir = TempDir::new("host-name-file");
+    let file = dir.0.join("policy.toml");
+    std::fs::write(&file, "[names]\nhost-name = \"sandbox\"\n").unwrap();
+    let mixed = output(&[
+        "run",
+        "--policy",
+        file.to_str().unwrap(),
+        "--allow-host-name",
+        programs::GETHOSTNAME,
+    ]);
+    assert!(
+        !mixed.status.success(),
+        "a file's name and the flag conflict"
+    );
+    assert!(
+        text(&mixed.stderr).contains("choose one"),
+        "{}",
+        text(&mixed.stderr)
+    );
+    assert!(mixed.stdout.is_empty(), "the guest never ran");
 }
 
 #[test]

@@ -81,12 +81,6 @@ pub(super) fn parse(source: &str, origin: &str) -> Result<PolicyBuilder, PolicyE
         origin: origin.to_string(),
         message: error.to_string().trim_end().to_string(),
     })?;
-    if file.names.host_name.is_some() && file.names.real_host_name {
-        return Err(PolicyError::Toml {
-            origin: origin.to_string(),
-            message: "[names] host-name and real-host-name = true conflict".into(),
-        });
-    }
     let parse = |text: &Text| parse_at(source, origin, text);
     let mut builder = PolicyBuilder::default();
     let Net {

@@ -780,8 +780,15 @@ impl PolicyBuilder {
     }
 
     /// Build the policy: resolve the host names rules name, open every
-    /// granted directory, and note the host's broadcast addresses.
+    /// granted directory, and note the host's broadcast addresses. A
+    /// configured host name and the real one cannot both be granted,
+    /// whichever front ends granted them.
     pub fn build(&self) -> Result<Policy, PolicyError> {
+        if let (Some(name), true) = (&self.host_name, self.real_host_name) {
+            return Err(PolicyError::Rule(format!(
+                "the host name `{name}` and the real host name are both granted: choose one"
+            )));
+        }
         // The working directory anchors relative Unix paths; a host whose
         // working directory is gone can still grant absolute ones.
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));

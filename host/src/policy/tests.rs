@@ -674,8 +674,32 @@ fn bad_rules_in_a_file_are_errors_with_line_numbers() {
     assert!(error.contains("line 2"), "{error}");
     let error = toml_error("[net\n");
     assert!(error.contains("line 1"), "{error}");
-    let error = toml_error("[names]\nhost-name = \"x\"\nreal-host-name = true\n");
-    assert!(error.contains("conflict"), "{error}");
+}
+
+#[test]
+fn a_configured_and_the_real_host_name_conflict_from_any_front_end() {
+    let from_toml = Policy::from_toml_str("[names]\nhost-name = \"x\"\nreal-host-name = true\n")
+        .unwrap_err()
+        .to_string();
+    assert!(from_toml.contains("choose one"), "{from_toml}");
+    let mut mixed = PolicyBuilder::from_toml_str("[names]\nhost-name = \"x\"\n").unwrap();
+    let error = mixed
+        .allow_real_host_name(true)
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("`x`") && error.contains("choose one"),
+        "{error}"
+    );
+    assert_eq!(
+        mixed
+            .allow_real_host_name(false)
+            .build()
+            .unwrap()
+            .host_name(),
+        "x"
+    );
 }
 
 #[test]
