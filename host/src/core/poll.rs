@@ -1,19 +1,17 @@
 //! One-shot `poll(2)` over many sockets without holding a host thread.
 //!
 //! The sockets are first checked with a zero-timeout `poll(2)`. If none is
-//! ready and the caller may wait, a temporary level-triggered epoll set of
-//! the same sockets is awaited through tokio (an epoll fd is itself
-//! pollable), and the check is repeated when it fires.
+//! ready and the caller may wait, a temporary level-triggered [`Poller`] of
+//! the same sockets is awaited, and the check is repeated when it fires.
 
 use std::io;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::RawFd;
 use std::time::Duration;
 
-use tokio::io::Interest;
-use tokio::io::unix::AsyncFd;
 use tokio::time::Instant;
 
 use crate::core::SocketError;
+use crate::core::poller::Poller;
 
 /// One socket to watch: its fd (`None` if closed) and `POLL*` interest bits.
 #[derive(Debug, Clone, Copy)]
@@ -31,33 +29,20 @@ pub async fn poll(
     timeout: Option<Duration>,
 ) -> Result<Vec<(u32, i16)>, SocketError> {
     let deadline = timeout.map(|t| Instant::now() + t);
-    let mut waiter: Option<AsyncFd<OwnedFd>> = None;
+    let mut waiter: Option<Poller> = None;
     loop {
         let ready = poll_now(targets)?;
         if !ready.is_empty() || timeout.is_some_and(|t| t.is_zero()) {
             return Ok(ready);
         }
-        if waiter.is_none() {
-            let epoll = epoll_set(targets)?;
-            // SAFETY: the `AsyncFd` owns the epoll fd, which stays open for
-            // as long as the registration exists.
-            waiter = Some(
-                unsafe { AsyncFd::register_with_interest(epoll, Interest::READABLE) }
-                    .map_err(std::io::Error::from)?,
-            );
+        let waiter = match &mut waiter {
+            Some(waiter) => waiter,
+            None => waiter.insert(watching(targets)?),
+        };
+        let remaining = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+        if waiter.wait(1, remaining).await?.is_empty() {
+            return Ok(Vec::new());
         }
-        let Some(epoll) = &waiter else {
-            unreachable!("the waiter was just created")
-        };
-        let readable = epoll.readable();
-        let mut guard = match deadline {
-            Some(deadline) => match tokio::time::timeout_at(deadline, readable).await {
-                Ok(guard) => guard?,
-                Err(_) => return Ok(Vec::new()),
-            },
-            None => readable.await?,
-        };
-        guard.clear_ready();
     }
 }
 
@@ -91,45 +76,18 @@ fn poll_now(targets: &[PollTarget]) -> Result<Vec<(u32, i16)>, SocketError> {
         .collect())
 }
 
-/// A level-triggered epoll set watching every open target.
-fn epoll_set(targets: &[PollTarget]) -> Result<OwnedFd, SocketError> {
-    // SAFETY: epoll_create1 has no pointer arguments.
-    let raw = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
-    if raw < 0 {
-        return Err(io::Error::last_os_error().into());
-    }
-    // SAFETY: `raw` is a new fd owned by nobody else.
-    let epoll = unsafe { OwnedFd::from_raw_fd(raw) };
-    for target in targets {
-        let Some(fd) = target.fd else { continue };
-        let mut event = libc::epoll_event {
-            events: epoll_bits(target.events),
-            u64: fd as u64,
-        };
-        // SAFETY: valid epoll fd, socket fd and event pointer.
-        let rc = unsafe { libc::epoll_ctl(epoll.as_raw_fd(), libc::EPOLL_CTL_ADD, fd, &mut event) };
-        if rc < 0 {
-            let error = io::Error::last_os_error();
+/// A level-triggered poller watching every open target.
+fn watching(targets: &[PollTarget]) -> Result<Poller, SocketError> {
+    let mut poller = Poller::new(targets.len())?;
+    for (key, target) in (0..).zip(targets) {
+        if target.fd.is_none() {
+            continue;
+        }
+        match poller.register(target.fd, key, target.events, false) {
             // The same socket listed twice is already in the set.
-            if error.raw_os_error() != Some(libc::EEXIST) {
-                return Err(error.into());
-            }
+            Err(error) if error.raw_errno() == Some(libc::EEXIST) => {}
+            result => result?,
         }
     }
-    Ok(epoll)
-}
-
-fn epoll_bits(events: i16) -> u32 {
-    let mut bits = 0;
-    for (poll_bit, epoll_bit) in [
-        (libc::POLLIN, libc::EPOLLIN),
-        (libc::POLLPRI, libc::EPOLLPRI),
-        (libc::POLLOUT, libc::EPOLLOUT),
-        (libc::POLLRDHUP, libc::EPOLLRDHUP),
-    ] {
-        if events & poll_bit != 0 {
-            bits |= epoll_bit as u32;
-        }
-    }
-    bits
+    Ok(poller)
 }
