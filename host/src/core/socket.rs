@@ -781,9 +781,14 @@ impl HostSocket {
         let readiness = guard.ready();
         guard.clear_ready();
         drop(guard);
-        if readiness.is_read_closed() || readiness.is_write_closed() {
-            // tokio never clears a hang-up; register afresh next time so that
-            // a socket reused after a failed connect does not spin.
+        let hung_up = (interest.is_readable() && readiness.is_read_closed())
+            || (interest.is_writable() && readiness.is_write_closed());
+        if hung_up {
+            // tokio never clears a hang-up, and a waiter for that direction
+            // would wake at once forever; register afresh next time so that
+            // a socket reused after a failed connect does not spin. A hang-up
+            // in the other direction (a half-closed stream) keeps the
+            // registration.
             self.registration = None;
         }
         Ok(())
