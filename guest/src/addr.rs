@@ -5,7 +5,7 @@ use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 
 use crate::ErrorCode;
 use crate::bindings::wasock::sockets::types::{
-    Ipv4SocketAddress, Ipv6SocketAddress, SocketAddress,
+    Ipv4Address, Ipv4SocketAddress, Ipv6Address, Ipv6SocketAddress, SocketAddress,
 };
 use crate::error;
 use crate::socket::Domain;
@@ -114,12 +114,10 @@ impl From<SocketAddress> for SockAddr {
     fn from(addr: SocketAddress) -> SockAddr {
         match addr {
             SocketAddress::Inet(addr) => {
-                let (a, b, c, d) = addr.address;
-                SockAddr::Inet(SocketAddrV4::new(Ipv4Addr::new(a, b, c, d), addr.port).into())
+                SockAddr::Inet(SocketAddrV4::new(ipv4_from_wit(addr.address), addr.port).into())
             }
             SocketAddress::Inet6(addr) => {
-                let (a, b, c, d, e, f, g, h) = addr.address;
-                let ip = Ipv6Addr::new(a, b, c, d, e, f, g, h);
+                let ip = ipv6_from_wit(addr.address);
                 let addr = SocketAddrV6::new(ip, addr.port, addr.flow_info, addr.scope_id);
                 SockAddr::Inet(addr.into())
             }
@@ -135,24 +133,40 @@ impl From<SocketAddress> for SockAddr {
 impl From<SocketAddr> for SocketAddress {
     fn from(addr: SocketAddr) -> SocketAddress {
         match addr {
-            SocketAddr::V4(addr) => {
-                let [a, b, c, d] = addr.ip().octets();
-                SocketAddress::Inet(Ipv4SocketAddress {
-                    port: addr.port(),
-                    address: (a, b, c, d),
-                })
-            }
-            SocketAddr::V6(addr) => {
-                let [a, b, c, d, e, f, g, h] = addr.ip().segments();
-                SocketAddress::Inet6(Ipv6SocketAddress {
-                    port: addr.port(),
-                    flow_info: addr.flowinfo(),
-                    address: (a, b, c, d, e, f, g, h),
-                    scope_id: addr.scope_id(),
-                })
-            }
+            SocketAddr::V4(addr) => SocketAddress::Inet(Ipv4SocketAddress {
+                port: addr.port(),
+                address: ipv4_to_wit(addr.ip()),
+            }),
+            SocketAddr::V6(addr) => SocketAddress::Inet6(Ipv6SocketAddress {
+                port: addr.port(),
+                flow_info: addr.flowinfo(),
+                address: ipv6_to_wit(addr.ip()),
+                scope_id: addr.scope_id(),
+            }),
         }
     }
+}
+
+/// The WIT form of an IPv4 address.
+pub(crate) fn ipv4_to_wit(ip: &Ipv4Addr) -> Ipv4Address {
+    let [a, b, c, d] = ip.octets();
+    (a, b, c, d)
+}
+
+/// An IPv4 address from its WIT form.
+pub(crate) fn ipv4_from_wit((a, b, c, d): Ipv4Address) -> Ipv4Addr {
+    Ipv4Addr::new(a, b, c, d)
+}
+
+/// The WIT form of an IPv6 address.
+pub(crate) fn ipv6_to_wit(ip: &Ipv6Addr) -> Ipv6Address {
+    let [a, b, c, d, e, f, g, h] = ip.segments();
+    (a, b, c, d, e, f, g, h)
+}
+
+/// An IPv6 address from its WIT form.
+pub(crate) fn ipv6_from_wit((a, b, c, d, e, f, g, h): Ipv6Address) -> Ipv6Addr {
+    Ipv6Addr::new(a, b, c, d, e, f, g, h)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::{AddrInfoFlags, AddrInfoHints, HostError, ResolveError, getaddrinfo};
+use crate::addr::{ipv4_from_wit, ipv4_to_wit, ipv6_from_wit, ipv6_to_wit};
 use crate::bindings::wasock::sockets::resolver::{self, IpAddress};
 use crate::bindings::wasock::sockets::types::AddressFamily;
 use crate::socket::{Domain, Type};
@@ -167,10 +168,8 @@ impl From<resolver::HostEntry> for HostEntry {
 impl From<IpAddress> for IpAddr {
     fn from(address: IpAddress) -> IpAddr {
         match address {
-            IpAddress::Inet((a, b, c, d)) => Ipv4Addr::new(a, b, c, d).into(),
-            IpAddress::Inet6((a, b, c, d, e, f, g, h)) => {
-                Ipv6Addr::new(a, b, c, d, e, f, g, h).into()
-            }
+            IpAddress::Inet(v4) => ipv4_from_wit(v4).into(),
+            IpAddress::Inet6(v6) => ipv6_from_wit(v6).into(),
         }
     }
 }
@@ -178,14 +177,8 @@ impl From<IpAddress> for IpAddr {
 impl From<IpAddr> for IpAddress {
     fn from(address: IpAddr) -> IpAddress {
         match address {
-            IpAddr::V4(v4) => {
-                let [a, b, c, d] = v4.octets();
-                IpAddress::Inet((a, b, c, d))
-            }
-            IpAddr::V6(v6) => {
-                let [a, b, c, d, e, f, g, h] = v6.segments();
-                IpAddress::Inet6((a, b, c, d, e, f, g, h))
-            }
+            IpAddr::V4(v4) => IpAddress::Inet(ipv4_to_wit(&v4)),
+            IpAddr::V6(v6) => IpAddress::Inet6(ipv6_to_wit(&v6)),
         }
     }
 }

@@ -4,8 +4,8 @@
 use std::io;
 use std::net::Ipv4Addr;
 
+use crate::addr::{ipv4_from_wit, ipv4_to_wit};
 use crate::bindings::wasock::sockets::socket::{Ipv4Membership, Ipv4SourceMembership};
-use crate::bindings::wasock::sockets::types::Ipv4Address;
 use crate::socket::{MtuDiscovery, Socket, SocketOption};
 
 impl Socket {
@@ -139,15 +139,14 @@ impl Socket {
     ///
     /// Calls `socket.set-option(ipv4-multicast-interface)`.
     pub fn set_multicast_if_v4(&self, interface: &Ipv4Addr) -> io::Result<()> {
-        self.set_option(SocketOption::Ipv4MulticastInterface(ipv4(interface)))
+        self.set_option(SocketOption::Ipv4MulticastInterface(ipv4_to_wit(interface)))
     }
 
     /// Reads `IP_MULTICAST_IF`.
     ///
     /// Calls `socket.get-option(ipv4-multicast-interface)`.
     pub fn multicast_if_v4(&self) -> io::Result<Ipv4Addr> {
-        let (a, b, c, d) = get!(self, Ipv4MulticastInterface);
-        Ok(Ipv4Addr::new(a, b, c, d))
+        Ok(ipv4_from_wit(get!(self, Ipv4MulticastInterface)))
     }
 
     /// Joins the multicast group `multiaddr` on the interface with local
@@ -157,8 +156,8 @@ impl Socket {
     /// Calls `socket.set-option(ipv4-join-group)`.
     pub fn join_multicast_v4(&self, multiaddr: &Ipv4Addr, interface: &Ipv4Addr) -> io::Result<()> {
         let membership = Ipv4Membership {
-            group: ipv4(multiaddr),
-            interface_address: ipv4(interface),
+            group: ipv4_to_wit(multiaddr),
+            interface_address: ipv4_to_wit(interface),
         };
         self.set_option(SocketOption::Ipv4JoinGroup(membership))
     }
@@ -168,8 +167,8 @@ impl Socket {
     /// Calls `socket.set-option(ipv4-leave-group)`.
     pub fn leave_multicast_v4(&self, multiaddr: &Ipv4Addr, interface: &Ipv4Addr) -> io::Result<()> {
         let membership = Ipv4Membership {
-            group: ipv4(multiaddr),
-            interface_address: ipv4(interface),
+            group: ipv4_to_wit(multiaddr),
+            interface_address: ipv4_to_wit(interface),
         };
         self.set_option(SocketOption::Ipv4LeaveGroup(membership))
     }
@@ -279,19 +278,14 @@ impl Socket {
     }
 }
 
-fn ipv4(addr: &Ipv4Addr) -> Ipv4Address {
-    let [a, b, c, d] = addr.octets();
-    (a, b, c, d)
-}
-
 fn source_membership(
     source: &Ipv4Addr,
     group: &Ipv4Addr,
     interface: &Ipv4Addr,
 ) -> Ipv4SourceMembership {
     Ipv4SourceMembership {
-        group: ipv4(group),
-        interface_address: ipv4(interface),
-        source: ipv4(source),
+        group: ipv4_to_wit(group),
+        interface_address: ipv4_to_wit(interface),
+        source: ipv4_to_wit(source),
     }
 }

@@ -4,6 +4,7 @@
 use std::io;
 use std::net::Ipv6Addr;
 
+use crate::addr::ipv6_to_wit;
 use crate::bindings::wasock::sockets::socket::Ipv6Membership;
 use crate::socket::{Socket, SocketOption};
 
@@ -321,9 +322,8 @@ impl Socket {
 }
 
 fn ipv6_membership(group: &Ipv6Addr, interface: u32) -> Ipv6Membership {
-    let [a, b, c, d, e, f, g, h] = group.segments();
     Ipv6Membership {
-        group: (a, b, c, d, e, f, g, h),
+        group: ipv6_to_wit(group),
         interface_index: interface,
     }
 }
