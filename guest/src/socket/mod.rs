@@ -46,7 +46,7 @@ pub use crate::bindings::wasock::sockets::socket::{
 };
 /// Flags for a single send or receive, the `flags` of `send(2)` and `recv(2)`.
 pub use crate::bindings::wasock::sockets::types::MessageFlags;
-use crate::bindings::wasock::sockets::types::ShutdownHow;
+use crate::bindings::wasock::sockets::types::{ShutdownHow, SocketAddress};
 
 /// A socket of any family and type: the BSD socket object.
 ///
@@ -133,7 +133,12 @@ impl Socket {
     ///
     /// Calls `socket.bind`, like `bind(2)`.
     pub fn bind(&self, addr: &SockAddr) -> io::Result<()> {
-        Ok(self.inner.bind(&addr.into())?)
+        self.bind_wit(&addr.into())
+    }
+
+    /// [`Socket::bind`] to an address already in its WIT form.
+    pub(crate) fn bind_wit(&self, addr: &SocketAddress) -> io::Result<()> {
+        Ok(self.inner.bind(addr)?)
     }
 
     /// Listens for connections, with up to `backlog` pending. An unbound
@@ -159,7 +164,12 @@ impl Socket {
     ///
     /// Calls `socket.connect`, like `connect(2)`.
     pub fn connect(&self, addr: &SockAddr) -> io::Result<()> {
-        Ok(self.inner.connect(&addr.into())?)
+        self.connect_wit(&addr.into())
+    }
+
+    /// [`Socket::connect`] to an address already in its WIT form.
+    pub(crate) fn connect_wit(&self, addr: &SocketAddress) -> io::Result<()> {
+        Ok(self.inner.connect(addr)?)
     }
 
     /// Sends data on a connected socket; returns how many bytes were sent.
@@ -200,7 +210,17 @@ impl Socket {
         addr: &SockAddr,
         flags: MessageFlags,
     ) -> io::Result<usize> {
-        Ok(to_usize(self.inner.send_to(buf, flags, &addr.into())?))
+        self.send_to_wit(buf, &addr.into(), flags)
+    }
+
+    /// [`Socket::send_to_with_flags`] to an address already in its WIT form.
+    pub(crate) fn send_to_wit(
+        &self,
+        buf: &[u8],
+        addr: &SocketAddress,
+        flags: MessageFlags,
+    ) -> io::Result<usize> {
+        Ok(to_usize(self.inner.send_to(buf, flags, addr)?))
     }
 
     /// Receives at most `max_len` bytes. An empty result on a stream socket

@@ -46,7 +46,7 @@ impl UnixDatagram {
     /// `bind(2)`.
     pub fn bind_addr(addr: &SocketAddr) -> io::Result<UnixDatagram> {
         let socket = UnixDatagram::unbound()?;
-        socket.socket.bind(&addr.clone().into())?;
+        socket.socket.bind_wit(&addr.into())?;
         Ok(socket)
     }
 
@@ -79,7 +79,7 @@ impl UnixDatagram {
     ///
     /// Calls `socket.connect`, like `connect(2)`.
     pub fn connect_addr(&self, addr: &SocketAddr) -> io::Result<()> {
-        self.socket.connect(&addr.clone().into())
+        self.socket.connect_wit(&addr.into())
     }
 
     /// Sends a datagram to the connected peer.
@@ -107,7 +107,8 @@ impl UnixDatagram {
     ///
     /// Calls `socket.send-to`, like `sendto(2)`.
     pub fn send_to_addr(&self, buf: &[u8], addr: &SocketAddr) -> io::Result<usize> {
-        self.socket.send_to(buf, &addr.clone().into())
+        self.socket
+            .send_to_wit(buf, &addr.into(), MessageFlags::empty())
     }
 
     /// Receives a datagram into `buf`; returns its length and its source,

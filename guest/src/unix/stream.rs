@@ -46,7 +46,7 @@ impl UnixListener {
     /// `socket(2)`, `bind(2)` and `listen(2)`.
     pub fn bind_addr(addr: &SocketAddr) -> io::Result<UnixListener> {
         let socket = Socket::new(Domain::UNIX, Type::STREAM, None)?;
-        socket.bind(&addr.clone().into())?;
+        socket.bind_wit(&addr.into())?;
         socket.listen(128)?;
         Ok(UnixListener { socket })
     }
@@ -122,7 +122,7 @@ impl UnixStream {
     /// and `connect(2)`.
     pub fn connect_addr(addr: &SocketAddr) -> io::Result<UnixStream> {
         let socket = Socket::new(Domain::UNIX, Type::STREAM, None)?;
-        socket.connect(&addr.clone().into())?;
+        socket.connect_wit(&addr.into())?;
         Ok(UnixStream { socket })
     }
 
