@@ -3,29 +3,11 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use wasock_artifacts as programs;
-
-/// A temporary directory for one test, removed afterwards.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(label: &str) -> TempDir {
-        let path = std::env::temp_dir().join(format!("wasock-cli-{label}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        TempDir(path)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use wasock_artifacts::{self as programs, TempDir};
 
 /// `wasock run ARGS…` with a cache shared by these tests.
 fn wasock(args: &[&str]) -> Command {
@@ -172,7 +154,7 @@ fn allow_bind_grants_the_echo_server() {
 #[test]
 fn allow_unix_grants_a_directory() {
     let dir = TempDir::new("unix");
-    let path = dir.0.join("uds_socket");
+    let path = dir.path().join("uds_socket");
     let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
     let server = std::thread::spawn(move || {
         let (mut stream, _) = listener.accept().unwrap();
@@ -192,7 +174,7 @@ fn allow_unix_grants_a_directory() {
     let granted = output(&[
         "run",
         "--allow-unix",
-        &dir.0.display().to_string(),
+        &dir.path().display().to_string(),
         programs::UDS_ECHO_CLIENT,
         &path,
     ]);
@@ -300,7 +282,7 @@ fn allow_host_name_shows_the_real_name() {
     assert_eq!(both.status.code(), Some(2), "the two flags conflict");
 
     let dir = TempDir::new("host-name-file");
-    let file = dir.0.join("policy.toml");
+    let file = dir.path().join("policy.toml");
     std::fs::write(&file, "[names]\nhost-name = \"sandbox\"\n").unwrap();
     let mixed = output(&[
         "run",
@@ -344,9 +326,9 @@ fn allow_interfaces_grants_interface_lookups() {
 #[test]
 fn env_and_dir_reach_the_guest_and_the_exit_code_comes_back() {
     let dir = TempDir::new("env-dir");
-    std::fs::create_dir_all(dir.0.join("data")).unwrap();
-    std::fs::write(dir.0.join("data/hello.txt"), "hello from the host\n").unwrap();
-    let preopen = format!("{}::.", dir.0.display());
+    std::fs::create_dir_all(dir.path().join("data")).unwrap();
+    std::fs::write(dir.path().join("data/hello.txt"), "hello from the host\n").unwrap();
+    let preopen = format!("{}::.", dir.path().display());
     let run = output(&[
         "run",
         "--env",
@@ -363,11 +345,11 @@ fn env_and_dir_reach_the_guest_and_the_exit_code_comes_back() {
         "GREETING=hi\nfile: hello from the host\nargs: cli_env_dir.wasm one --two\n"
     );
 
-    let missing = dir.0.join("missing.sock").display().to_string();
+    let missing = dir.path().join("missing.sock").display().to_string();
     let failed = output(&[
         "run",
         "--allow-unix",
-        &dir.0.display().to_string(),
+        &dir.path().display().to_string(),
         programs::UDS_ECHO_CLIENT,
         &missing,
     ]);
@@ -381,9 +363,9 @@ fn env_and_dir_reach_the_guest_and_the_exit_code_comes_back() {
 #[test]
 fn compiled_components_are_cached() {
     let cache = TempDir::new("cache");
-    let cache_dir = cache.0.display().to_string();
+    let cache_dir = cache.path().display().to_string();
     let cached_files = || {
-        let entries = std::fs::read_dir(&cache.0).unwrap();
+        let entries = std::fs::read_dir(cache.path()).unwrap();
         let names = entries.map(|e| e.unwrap().file_name().to_string_lossy().into_owned());
         names.filter(|name| name.ends_with(".cwasm")).count()
     };
@@ -397,10 +379,12 @@ fn compiled_components_are_cached() {
     let second = output(&["run", "--cache-dir", &cache_dir, programs::CLI_ENV_DIR]);
     assert!(second.status.success());
     assert_eq!(cached_files(), 1, "the second run reuses it");
-    let index = std::fs::read_dir(cache.0.join("index")).unwrap().count();
+    let index = std::fs::read_dir(cache.path().join("index"))
+        .unwrap()
+        .count();
     assert_eq!(index, 1, "the component is indexed by path and change time");
     let touched = TempDir::new("touched");
-    let copy = touched.0.join("guest.wasm");
+    let copy = touched.path().join("guest.wasm");
     std::fs::copy(programs::CLI_ENV_DIR, &copy).unwrap();
     let copied = output(&["run", "--cache-dir", &cache_dir, copy.to_str().unwrap()]);
     assert!(copied.status.success());
@@ -419,11 +403,11 @@ fn compiled_components_are_cached() {
 
     let uncached = TempDir::new("no-cache");
     let run = wasock(&["run", "--no-cache", programs::CLI_ENV_DIR])
-        .env("WASOCK_CACHE_DIR", &uncached.0)
+        .env("WASOCK_CACHE_DIR", uncached.path())
         .output()
         .unwrap();
     assert!(run.status.success());
-    assert!(is_empty(&uncached.0), "--no-cache writes nothing");
+    assert!(is_empty(uncached.path()), "--no-cache writes nothing");
 }
 
 fn is_empty(dir: &Path) -> bool {
@@ -635,7 +619,7 @@ fn policy_file_grants_what_it_lists() {
 #[test]
 fn policy_file_errors_name_the_line() {
     let dir = TempDir::new("policy-file");
-    let file = dir.0.join("policy.toml");
+    let file = dir.path().join("policy.toml");
     std::fs::write(&file, "[net]\nconect = [\"127.0.0.1:80\"]\n").unwrap();
     let run = output(&[
         "run",
@@ -834,7 +818,7 @@ fn allow_dns_name_grants_matching_names() {
 #[test]
 fn allow_unix_maps_a_host_directory_into_the_guest() {
     let dir = TempDir::new("unix-map");
-    let listener = std::os::unix::net::UnixListener::bind(dir.0.join("uds_socket")).unwrap();
+    let listener = std::os::unix::net::UnixListener::bind(dir.path().join("uds_socket")).unwrap();
     let server = std::thread::spawn(move || {
         let (mut stream, _) = listener.accept().unwrap();
         let mut buffer = [0; 64];
@@ -842,7 +826,7 @@ fn allow_unix_maps_a_host_directory_into_the_guest() {
             stream.write_all(&buffer[..n]).unwrap();
         }
     });
-    let grant = format!("{}::/run/app", dir.0.display());
+    let grant = format!("{}::/run/app", dir.path().display());
     let run = output(&[
         "run",
         "--allow-unix",

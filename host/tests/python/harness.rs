@@ -4,10 +4,11 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+
+pub use wasock_artifacts::TempDir;
 
 /// How long a program may take to print a line or to end.
 pub const PATIENCE: Duration = Duration::from_secs(60);
@@ -68,41 +69,6 @@ fn workspace() -> PathBuf {
         .join("..")
         .canonicalize()
         .unwrap()
-}
-
-/// A temporary directory for one test, removed afterwards.
-pub struct TempDir(PathBuf);
-
-impl TempDir {
-    /// A fresh directory named after `label`, of its own even when tests
-    /// running at the same time use the same label.
-    pub fn new(label: &str) -> TempDir {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
-            "python-{label}-{}-{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        TempDir(path)
-    }
-
-    /// Its path.
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-
-    /// Its path as text.
-    pub fn text(&self) -> String {
-        self.0.display().to_string()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 /// The `wasock` command with the test cache, the component compiled into

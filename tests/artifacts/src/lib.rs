@@ -20,7 +20,13 @@
 //! The areas are `example` (every example) and, for test programs named
 //! `<area>_<case>`, `tcp`, `udp`, `unix`, `policy`, `timeout`, `poll`, `resolve`,
 //! `options`, `socket`, `cli` and `bench`.
+//!
+//! [`TempDir`] gives the test suites their scratch directories.
 
 #![deny(missing_docs)]
+
+mod temp_dir;
+
+pub use temp_dir::TempDir;
 
 include!(concat!(env!("OUT_DIR"), "/artifacts.rs"));

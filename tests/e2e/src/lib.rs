@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use wasmtime::component::Component;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+pub use wasock_artifacts::TempDir;
 use wasock_host::Policy;
 use wasock_host::runner::{GuestConfig, Output, Preopen, Runner};
 
@@ -212,32 +213,6 @@ impl Guest {
         self.task.abort();
         let _ = self.task.await;
         String::from_utf8_lossy(&self.stdout.contents()).into_owned()
-    }
-}
-
-/// A fresh temporary directory, removed when dropped.
-pub struct TempDir(PathBuf);
-
-impl TempDir {
-    /// Create one whose name starts with `label`.
-    pub fn new(label: &str) -> TempDir {
-        static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!("wasock-{label}-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        TempDir(path)
-    }
-
-    /// Its path.
-    pub fn path(&self) -> &std::path::Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
