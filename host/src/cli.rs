@@ -10,6 +10,10 @@ use wasmtime::component::Component;
 use crate::policy::{Policy, PolicyArgs};
 use crate::runner::{GuestConfig, Preopen, Runner};
 
+mod limits;
+
+pub use limits::LimitArgs;
+
 /// Run WebAssembly guests with the whole BSD socket API, behind a
 /// deny-by-default capability policy.
 #[derive(Debug, Parser)]
@@ -75,13 +79,18 @@ pub struct RunArgs {
     #[arg(long)]
     pub no_cache: bool,
 
+    /// The quotas: one flag per limit, listed under their own heading.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+
     /// The guest component.
-    #[arg(value_name = "WASM")]
+    #[arg(value_name = "WASM", help_heading = "Arguments", display_order = 0)]
     pub wasm: PathBuf,
 
     /// Arguments passed to the guest.
     #[arg(
         value_name = "ARGS",
+        help_heading = "Arguments",
         trailing_var_arg = true,
         allow_hyphen_values = true
     )]
@@ -96,12 +105,14 @@ fn parse_env(text: &str) -> Result<(String, String), String> {
 
 impl RunArgs {
     /// What the flags give every guest: environment, preopened
-    /// directories, the policy, and the host's standard input.
+    /// directories, the policy, the quotas, and the host's standard input.
     pub(crate) fn guest_config(&self) -> Result<GuestConfig> {
         Ok(GuestConfig {
             env: self.env.clone(),
             preopens: self.dir.clone(),
             policy: self.policy()?,
+            limits: self.limits.limits(),
+            wasm_limits: self.limits.wasm_limits(),
             inherit_stdin: true,
             ..GuestConfig::default()
         })

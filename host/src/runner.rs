@@ -9,7 +9,7 @@ use std::sync::Arc;
 use sha2::{Digest, Sha256};
 use wasmtime::component::{Component, Linker, ResourceTable};
 use wasmtime::error::Context;
-use wasmtime::{Config, Engine, Result, Store};
+use wasmtime::{Config, Engine, Result, Store, StoreLimits, StoreLimitsBuilder};
 use wasmtime_wasi::p2::bindings::Command;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{FsPerms, I32Exit, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
@@ -22,6 +22,39 @@ pub struct GuestState {
     wasi: WasiCtx,
     sockets: SocketsCtx,
     table: ResourceTable,
+    wasm_limits: StoreLimits,
+}
+
+/// How far a guest's wasm state may grow: the host allocates every byte of
+/// a linear memory and every element of a table the guest grows to.
+/// Growing past a limit fails inside the guest (`memory.grow` and
+/// `table.grow` return -1, so an allocator reports out-of-memory); a
+/// component that starts out larger fails to instantiate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WasmLimits {
+    /// Bytes each linear memory may grow to. Default 1 GiB.
+    pub max_memory_bytes: usize,
+    /// Elements each table may grow to. Default 1,048,576 (8 MiB of
+    /// function references).
+    pub max_table_elements: usize,
+}
+
+impl Default for WasmLimits {
+    fn default() -> Self {
+        WasmLimits {
+            max_memory_bytes: 1 << 30,
+            max_table_elements: 1 << 20,
+        }
+    }
+}
+
+impl WasmLimits {
+    fn store_limits(&self) -> StoreLimits {
+        StoreLimitsBuilder::new()
+            .memory_size(self.max_memory_bytes)
+            .table_elements(self.max_table_elements)
+            .build()
+    }
 }
 
 impl WasiView for GuestState {
@@ -87,6 +120,8 @@ pub struct GuestConfig {
     pub policy: Policy,
     /// The sockets limits.
     pub limits: Limits,
+    /// The memory and table limits.
+    pub wasm_limits: WasmLimits,
     /// Standard output.
     pub stdout: Output,
     /// Standard error.
@@ -206,6 +241,7 @@ impl Runner {
     /// A trap is an error.
     pub async fn run(&self, component: &Component, config: GuestConfig) -> Result<i32> {
         let mut store = Store::new(&self.engine, guest_state(config)?);
+        store.limiter(|state| &mut state.wasm_limits);
         let command = Command::instantiate_async(&mut store, component, &self.linker).await?;
         match command.wasi_cli_run().call_run(&mut store).await {
             Ok(Ok(())) => Ok(0),
@@ -244,6 +280,7 @@ fn guest_state(config: GuestConfig) -> Result<GuestState> {
             SocketsCtx::inherit_shared,
         ),
         table: ResourceTable::new(),
+        wasm_limits: config.wasm_limits.store_limits(),
     })
 }
 

@@ -842,3 +842,92 @@ fn allow_unix_maps_a_host_directory_into_the_guest() {
     );
     server.join().unwrap();
 }
+
+#[test]
+fn max_sockets_sets_the_socket_quota() {
+    let run = output(&[
+        "run",
+        "--loopback-only",
+        "--max-sockets",
+        "16",
+        programs::HOSTILE_SOCKET_EXHAUSTION,
+        "16",
+    ]);
+    assert!(
+        run.status.success(),
+        "{}{}",
+        text(&run.stdout),
+        text(&run.stderr)
+    );
+    assert!(text(&run.stdout).ends_with("quota held\n"));
+}
+
+/// What [`growing_component`] grows.
+enum Grow {
+    /// The memory, by this many 64 KiB pages.
+    Memory(u32),
+    /// The table, by this many elements.
+    Table(u32),
+}
+
+/// A component whose `wasi:cli/run` grows its memory or its table and
+/// succeeds only if the growth was refused.
+fn growing_component(dir: &TempDir, name: &str, grow: Grow) -> String {
+    let growth = match grow {
+        Grow::Memory(pages) => format!("(memory.grow (i32.const {pages}))"),
+        Grow::Table(elements) => format!("(table.grow $t (ref.null func) (i32.const {elements}))"),
+    };
+    let wat = format!(
+        r#"(component
+             (core module $m
+               (memory 1)
+               (table $t 1 funcref)
+               (func (export "run") (result i32)
+                 (i32.ne {growth} (i32.const -1))))
+             (core instance $i (instantiate $m))
+             (func $run (result (result)) (canon lift (core func $i "run")))
+             (instance $run-instance (export "run" (func $run)))
+             (export "wasi:cli/run@0.2.0" (instance $run-instance)))"#
+    );
+    let path = dir.path().join(name);
+    std::fs::write(&path, wat::parse_str(&wat).expect("valid component text")).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn max_memory_bounds_memory_growth() {
+    let dir = TempDir::new("max-memory");
+    let grow_32_mib = growing_component(&dir, "memory.wasm", Grow::Memory(512));
+    let refused = output(&["run", "--max-memory", "16M", &grow_32_mib]);
+    assert_eq!(refused.status.code(), Some(0), "{}", text(&refused.stderr));
+    let granted = output(&["run", "--max-memory", "64M", &grow_32_mib]);
+    assert_eq!(granted.status.code(), Some(1), "{}", text(&granted.stderr));
+
+    let past_the_default = growing_component(&dir, "default.wasm", Grow::Memory(16 * 1024));
+    let refused = output(&["run", &past_the_default]);
+    assert_eq!(
+        refused.status.code(),
+        Some(0),
+        "a guest cannot grow past 1 GiB by default: {}",
+        text(&refused.stderr)
+    );
+}
+
+#[test]
+fn max_table_elements_bounds_table_growth() {
+    let dir = TempDir::new("max-table");
+    let grow_2000 = growing_component(&dir, "table.wasm", Grow::Table(2000));
+    let refused = output(&["run", "--max-table-elements", "1000", &grow_2000]);
+    assert_eq!(refused.status.code(), Some(0), "{}", text(&refused.stderr));
+    let granted = output(&["run", &grow_2000]);
+    assert_eq!(granted.status.code(), Some(1), "{}", text(&granted.stderr));
+
+    let past_the_default = growing_component(&dir, "default.wasm", Grow::Table(1 << 20));
+    let refused = output(&["run", &past_the_default]);
+    assert_eq!(
+        refused.status.code(),
+        Some(0),
+        "a guest cannot grow a table past 1,048,576 elements by default: {}",
+        text(&refused.stderr)
+    );
+}

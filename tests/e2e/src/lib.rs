@@ -14,7 +14,7 @@ use wasmtime::component::Component;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 pub use wasock_artifacts::TempDir;
 use wasock_host::Policy;
-use wasock_host::runner::{GuestConfig, Output, Preopen, Runner};
+use wasock_host::runner::{GuestConfig, Output, Preopen, Runner, WasmLimits};
 
 /// How long any single wait of a test may take before it fails.
 pub const PATIENCE: Duration = Duration::from_secs(30);
@@ -61,6 +61,8 @@ pub struct Setup {
     pub env: Vec<(String, String)>,
     /// The guest's sockets limits.
     pub limits: wasock_host::Limits,
+    /// The guest's memory and table limits.
+    pub wasm_limits: WasmLimits,
     /// Sockets handed to the guest (`take-inherited-sockets`).
     pub inherited_sockets: Vec<std::sync::Arc<std::os::fd::OwnedFd>>,
 }
@@ -125,6 +127,7 @@ pub fn spawn(program: &str, setup: Setup) -> Guest {
         preopens: setup.preopens,
         policy: setup.policy,
         limits: setup.limits,
+        wasm_limits: setup.wasm_limits,
         inherited_sockets: setup.inherited_sockets,
         stdout: Output::Capture(stdout.clone()),
         stderr: Output::Capture(stderr.clone()),

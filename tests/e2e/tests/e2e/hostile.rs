@@ -20,7 +20,8 @@ use self::escapes::{
     hostile_passed_sockets, hostile_path_escape, hostile_symlink_race, hostile_udp_peers,
 };
 use self::exhaustion::{
-    hostile_giant_recv, hostile_giant_send, hostile_poll_flood, hostile_socket_exhaustion,
+    hostile_giant_recv, hostile_giant_send, hostile_memory_growth, hostile_poll_flood,
+    hostile_socket_exhaustion,
 };
 use self::isolation::{hostile_forged_handle, hostile_malformed, hostile_trap};
 use self::names::hostile_dns_unlisted;

@@ -1,5 +1,5 @@
-//! Exhaustion attacks: the socket quota, giant receives and sends, and
-//! polls over thousands of sockets. The memory tests run alone in a
+//! Exhaustion attacks: the socket quota, memory growth, giant receives and
+//! sends, and polls over thousands of sockets. The memory tests run alone in a
 //! process of their own and measure its resident set.
 
 use std::io::{Read, Write};
@@ -11,6 +11,7 @@ use wasock_e2e::measure::{
 };
 use wasock_e2e::{Setup, run, spawn};
 use wasock_host::Limits;
+use wasock_host::runner::WasmLimits;
 
 use super::loopback;
 
@@ -30,6 +31,27 @@ pub(super) async fn hostile_socket_exhaustion() {
     let guest = run(programs::HOSTILE_SOCKET_EXHAUSTION, setup).await;
     guest.assert_success();
     assert!(guest.stdout.ends_with("quota held\n"), "{}", guest.stdout);
+}
+
+/// Growing memory past the guest's limit fails inside the guest, which
+/// carries on within it.
+#[tokio::test(flavor = "current_thread")]
+pub(super) async fn hostile_memory_growth() {
+    const LIMIT: usize = 64 << 20;
+    let setup = Setup {
+        wasm_limits: WasmLimits {
+            max_memory_bytes: LIMIT,
+            ..WasmLimits::default()
+        },
+        ..Setup::new(&[&LIMIT.to_string()], loopback())
+    };
+    let guest = run(programs::HOSTILE_MEMORY_GROWTH, setup).await;
+    guest.assert_success();
+    assert!(
+        guest.stdout.ends_with("memory bounded\n"),
+        "{}",
+        guest.stdout
+    );
 }
 
 /// `recv(2**31)` and friends are clamped before anything is allocated;

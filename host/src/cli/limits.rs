@@ -1,0 +1,171 @@
+//! The quota flags of `wasock run` and `wasock python`: each sets one field
+//! of [`Limits`] or [`WasmLimits`], and an absent flag keeps its default.
+
+use clap::Args;
+
+use crate::ctx::Limits;
+use crate::runner::WasmLimits;
+
+/// The quota flags. Sizes take a K, M or G suffix (powers of 1024).
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Quotas")]
+pub struct LimitArgs {
+    /// Most sockets and pollers open at once; more fail with EMFILE.
+    /// Example: --max-sockets 64
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_sockets)]
+    pub max_sockets: usize,
+
+    /// Most bytes one send or receive moves: larger receives are clamped,
+    /// larger stream sends are partial, larger datagrams fail with
+    /// EMSGSIZE. Example: --max-bytes-per-call 64K
+    #[arg(
+        long,
+        value_name = "SIZE",
+        value_parser = parse_size,
+        default_value_t = Limits::default().max_bytes_per_call
+    )]
+    pub max_bytes_per_call: usize,
+
+    /// Most bytes of the guest's outgoing data the host holds at once.
+    /// Example: --max-in-flight-bytes 256K
+    #[arg(
+        long,
+        value_name = "SIZE",
+        value_parser = parse_size,
+        default_value_t = Limits::default().max_in_flight_bytes
+    )]
+    pub max_in_flight_bytes: usize,
+
+    /// Most sockets in one poll or one poller's set.
+    /// Example: --max-poll-targets 1024
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_poll_targets)]
+    pub max_poll_targets: usize,
+
+    /// Most name lookups in progress at once.
+    /// Example: --max-dns-lookups 1
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_dns_lookups)]
+    pub max_dns_lookups: usize,
+
+    /// Most bytes each of the guest's linear memories may grow to; growing
+    /// further fails inside the guest as out-of-memory.
+    /// Example: --max-memory 256M
+    #[arg(
+        long,
+        value_name = "SIZE",
+        value_parser = parse_size,
+        default_value_t = WasmLimits::default().max_memory_bytes
+    )]
+    pub max_memory: usize,
+
+    /// Most elements each of the guest's tables may grow to.
+    /// Example: --max-table-elements 65536
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = WasmLimits::default().max_table_elements
+    )]
+    pub max_table_elements: usize,
+}
+
+impl LimitArgs {
+    /// The sockets limits the flags set.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_sockets: self.max_sockets,
+            max_bytes_per_call: self.max_bytes_per_call,
+            max_in_flight_bytes: self.max_in_flight_bytes,
+            max_poll_targets: self.max_poll_targets,
+            max_dns_lookups: self.max_dns_lookups,
+        }
+    }
+
+    /// The memory and table limits the flags set.
+    pub fn wasm_limits(&self) -> WasmLimits {
+        WasmLimits {
+            max_memory_bytes: self.max_memory,
+            max_table_elements: self.max_table_elements,
+        }
+    }
+}
+
+/// A byte count: digits, optionally followed by K, M or G (KiB, MiB, GiB).
+fn parse_size(text: &str) -> Result<usize, String> {
+    let (digits, shift) = match text.char_indices().last() {
+        Some((at, 'k' | 'K')) => (&text[..at], 10),
+        Some((at, 'm' | 'M')) => (&text[..at], 20),
+        Some((at, 'g' | 'G')) => (&text[..at], 30),
+        _ => (text, 0),
+    };
+    let count: usize = digits
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size such as 4096, 64K, 16M or 1G"))?;
+    count
+        .checked_mul(1 << shift)
+        .ok_or_else(|| format!("`{text}` is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Flags {
+        #[command(flatten)]
+        limits: LimitArgs,
+    }
+
+    fn parse(args: &[&str]) -> LimitArgs {
+        Flags::parse_from(std::iter::once("wasock").chain(args.iter().copied())).limits
+    }
+
+    #[test]
+    fn absent_flags_keep_the_defaults() {
+        let flags = parse(&[]);
+        assert_eq!(flags.limits(), Limits::default());
+        assert_eq!(flags.wasm_limits(), WasmLimits::default());
+    }
+
+    #[test]
+    fn each_flag_sets_its_limit() {
+        let flags = parse(&[
+            "--max-sockets=7",
+            "--max-bytes-per-call=64K",
+            "--max-in-flight-bytes=3M",
+            "--max-poll-targets=9",
+            "--max-dns-lookups=1",
+            "--max-memory=1G",
+            "--max-table-elements=100",
+        ]);
+        assert_eq!(
+            flags.limits(),
+            Limits {
+                max_sockets: 7,
+                max_bytes_per_call: 64 << 10,
+                max_in_flight_bytes: 3 << 20,
+                max_poll_targets: 9,
+                max_dns_lookups: 1,
+            }
+        );
+        assert_eq!(
+            flags.wasm_limits(),
+            WasmLimits {
+                max_memory_bytes: 1 << 30,
+                max_table_elements: 100,
+            }
+        );
+    }
+
+    #[test]
+    fn sizes_take_binary_suffixes_and_reject_the_rest() {
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert_eq!(parse_size("16m"), Ok(16 << 20));
+        assert!(parse_size("").is_err());
+        assert!(parse_size("M").is_err());
+        assert!(parse_size("1.5M").is_err());
+        assert!(parse_size("-1K").is_err());
+        assert!(parse_size("64KB").unwrap_err().contains("64KB"));
+        assert!(parse_size(&format!("{}G", usize::MAX)).is_err());
+    }
+}
