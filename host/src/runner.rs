@@ -34,7 +34,7 @@ pub struct GuestState {
 pub struct WasmLimits {
     /// Bytes each linear memory may grow to. Default 1 GiB.
     pub max_memory_bytes: usize,
-    /// Elements each table may grow to. Default 1,048,576 (8 MiB of
+    /// Elements each table may grow to. Default 1,048,576 (about 8 MiB of
     /// function references).
     pub max_table_elements: usize,
 }
