@@ -16,7 +16,7 @@ use tokio::io::Interest;
 
 use crate::core::address::SockAddress;
 use crate::core::recv_buffer;
-use crate::core::socket::{MsgFlags, drop_datagram, guest_address};
+use crate::core::socket::{MsgFlags, drop_datagram};
 use crate::core::sockopt::get_int;
 use crate::core::{Family, HostSocket, SockType, SocketError};
 use crate::policy::{AddrUse, Policy};
@@ -221,7 +221,7 @@ impl HostSocket {
                 &mut decoded,
             )
         };
-        let address = Some(guest_address(policy, &name))
+        let address = Some(self.guest_source(policy, &name))
             .filter(|_| name.len() as usize > size_of::<libc::sa_family_t>())
             .filter(|a| *a != SockAddress::Unnamed);
         Ok(Received {

@@ -4,6 +4,7 @@
 //! ready and the caller may wait, a temporary level-triggered [`Poller`] of
 //! the same sockets is awaited, and the check is repeated when it fires.
 
+use std::collections::HashMap;
 use std::io;
 use std::os::fd::RawFd;
 use std::time::Duration;
@@ -76,18 +77,55 @@ fn poll_now(targets: &[PollTarget]) -> Result<Vec<(u32, i16)>, SocketError> {
         .collect())
 }
 
-/// A level-triggered poller watching every open target.
+/// A level-triggered poller watching every open target. A socket listed
+/// more than once is watched for all the events its entries ask for.
 fn watching(targets: &[PollTarget]) -> Result<Poller, SocketError> {
-    let mut poller = Poller::new(targets.len())?;
-    for (key, target) in (0..).zip(targets) {
-        if target.fd.is_none() {
-            continue;
-        }
-        match poller.register(target.fd, key, target.events, false) {
-            // The same socket listed twice is already in the set.
-            Err(error) if error.raw_errno() == Some(libc::EEXIST) => {}
-            result => result?,
+    let mut interest: HashMap<RawFd, i16> = HashMap::new();
+    for target in targets {
+        if let Some(fd) = target.fd {
+            *interest.entry(fd).or_default() |= target.events;
         }
     }
+    let mut poller = Poller::new(interest.len())?;
+    for (fd, events) in interest {
+        // The key is unused: a wake-up only repeats the `poll(2)` check.
+        poller.register(Some(fd), 0, events, false)?;
+    }
     Ok(poller)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::UdpSocket;
+    use std::os::fd::AsRawFd;
+
+    use super::*;
+
+    /// A socket listed twice wakes the wait for the events of either entry.
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_socket_listed_twice_is_watched_for_both_entries() {
+        let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let address = socket.local_addr().unwrap();
+        let fd = Some(socket.as_raw_fd());
+        let targets = [
+            PollTarget {
+                fd,
+                events: libc::POLLPRI,
+            },
+            PollTarget {
+                fd,
+                events: libc::POLLIN,
+            },
+        ];
+        let sender = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(50));
+            UdpSocket::bind("127.0.0.1:0")
+                .unwrap()
+                .send_to(b"wake", address)
+                .unwrap();
+        });
+        let ready = poll(&targets, Some(Duration::from_secs(10))).await.unwrap();
+        sender.join().unwrap();
+        assert_eq!(ready, [(1, libc::POLLIN)]);
+    }
 }

@@ -402,9 +402,9 @@ impl HostSocket {
         };
         if result.is_ok() || matches!(&result, Err(e) if e.raw_errno() == Some(libc::EINPROGRESS)) {
             self.bound = true;
-            if let SockAddress::UnixPath(_) = address {
-                self.unix_peer = Some(address.clone());
-            }
+            // A reconnect replaces the peer; only a confined path needs
+            // remembering, as the kernel names it by its host path.
+            self.unix_peer = matches!(address, SockAddress::UnixPath(_)).then(|| address.clone());
         }
         result
     }
@@ -597,15 +597,18 @@ impl HostSocket {
             .await?;
         // SAFETY: as in `recv`.
         unsafe { buffer.set_len(received.min(max_len)) };
-        let mut from_guest = guest_address(policy, &from);
-        if from_guest == SockAddress::Unnamed && from.as_pathname().is_some() {
-            // A peer confined by this host: a connected socket knows its
-            // name in the guest's view.
-            if let Some(peer) = &self.unix_peer {
-                from_guest = peer.clone();
-            }
+        Ok((recv_buffer::finish(buffer), self.guest_source(policy, &from)))
+    }
+
+    /// The source of a received datagram in the guest's view. A Unix path
+    /// outside the granted directories is unnamed, except on a connected
+    /// socket, whose only source is the peer it connected to by its guest
+    /// name (the kernel reports a peer this host confined by its host path).
+    pub(crate) fn guest_source(&self, policy: &Policy, source: &SockAddr) -> SockAddress {
+        match (guest_address(policy, source), &self.unix_peer) {
+            (SockAddress::Unnamed, Some(peer)) if source.as_pathname().is_some() => peer.clone(),
+            (address, _) => address,
         }
-        Ok((recv_buffer::finish(buffer), from_guest))
     }
 
     /// `shutdown(2)`.
@@ -619,21 +622,23 @@ impl HostSocket {
         self.socket = None;
     }
 
-    /// `getsockname(2)`, in the guest's view.
-    pub fn local_address(&self) -> Result<SockAddress, SocketError> {
+    /// `getsockname(2)`, in the guest's view: a Unix path outside the
+    /// granted directories (a passed or inherited socket's) is unnamed.
+    pub fn local_address(&self, policy: &Policy) -> Result<SockAddress, SocketError> {
         let socket = self.os_socket()?;
         if let Some(name) = &self.unix_local {
             return Ok(name.clone());
         }
-        Ok(SockAddress::from_kernel(&socket.local_addr()?))
+        Ok(guest_address(policy, &socket.local_addr()?))
     }
 
-    /// `getpeername(2)`, in the guest's view.
-    pub fn remote_address(&self) -> Result<SockAddress, SocketError> {
+    /// `getpeername(2)`, in the guest's view, like
+    /// [`local_address`](Self::local_address).
+    pub fn remote_address(&self, policy: &Policy) -> Result<SockAddress, SocketError> {
         let peer = self.os_socket()?.peer_addr()?;
         Ok(match &self.unix_peer {
             Some(name) => name.clone(),
-            None => SockAddress::from_kernel(&peer),
+            None => guest_address(policy, &peer),
         })
     }
 

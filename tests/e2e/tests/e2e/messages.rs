@@ -4,11 +4,11 @@
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
-use std::os::unix::net::UnixStream;
+use std::os::unix::net::{UnixListener, UnixStream};
 use std::sync::Arc;
 
 use wasock_artifacts as programs;
-use wasock_e2e::{Setup, policy, rule, run, spawn};
+use wasock_e2e::{Setup, TempDir, policy, rule, run, spawn};
 use wasock_host::Policy;
 
 use crate::assert_test_exists;
@@ -118,6 +118,43 @@ async fn socket_msg() {
     let guest = run(programs::SOCKET_MSG, Setup::new(&[], loopback)).await;
     guest.assert_success();
     assert!(guest.stdout.ends_with("messages ok\n"), "{}", guest.stdout);
+}
+
+/// Inherited sockets bound inside and outside the granted directory: the
+/// guest sees the granted one by its guest name and the other unnamed,
+/// never a host path.
+#[tokio::test(flavor = "current_thread")]
+async fn socket_inherited_names() {
+    let place = TempDir::new("inherited-names");
+    let (granted, outside) = (place.path().join("granted"), place.path().join("outside"));
+    std::fs::create_dir_all(&granted).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    let named = UnixListener::bind(granted.join("named.sock")).unwrap();
+    let hidden = UnixListener::bind(outside.join("hidden.sock")).unwrap();
+    let _client = UnixStream::connect(outside.join("hidden.sock")).unwrap();
+    let (accepted, _) = hidden.accept().unwrap();
+    let grant = policy(|p| {
+        p.allow_unix(format!("{}::/sandbox", granted.display()).parse().unwrap());
+    });
+    let mut setup = Setup::new(&[], grant);
+    setup.inherited_sockets = vec![
+        Arc::new(OwnedFd::from(named)),
+        Arc::new(OwnedFd::from(accepted)),
+    ];
+    let guest = run(programs::SOCKET_INHERITED_NAMES, setup).await;
+    guest.assert_success();
+    let lines: Vec<&str> = guest.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", guest.stdout);
+    assert!(
+        lines[0].starts_with("local Unix(\"/sandbox/named.sock\" (pathname)), no peer"),
+        "{}",
+        guest.stdout
+    );
+    assert_eq!(
+        lines[1], "local Unix((unnamed)), peer Unix((unnamed))",
+        "a host path outside the grant reads as unnamed"
+    );
+    assert!(!guest.stdout.contains(&place.text()), "{}", guest.stdout);
 }
 
 /// A native process passes a connected socket and a pipe; the guest keeps
