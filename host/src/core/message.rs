@@ -239,10 +239,10 @@ impl HostSocket {
 /// otherwise let a guest claim anyone's.
 fn check_credentials(control: &[ControlOut]) -> Result<(), SocketError> {
     // SAFETY: these calls have no arguments and cannot fail.
-    let own = unsafe { (libc::getpid(), libc::getuid(), libc::getgid()) };
+    let own = || unsafe { (libc::getpid(), libc::getuid(), libc::getgid()) };
     for item in control {
         if let ControlOut::Credentials(credentials) = item
-            && (credentials.pid, credentials.uid, credentials.gid) != own
+            && (credentials.pid, credentials.uid, credentials.gid) != own()
         {
             return Err(SocketError::with_message(
                 libc::EPERM,

@@ -14,7 +14,7 @@
 use std::ffi::{CStr, CString};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 
-use crate::core::SocketError;
+use crate::core::{SocketError, netdb};
 use crate::policy::{Action, Policy, Subject};
 
 /// The hints of a lookup: `ai_family`, `ai_socktype`, `ai_protocol`,
@@ -141,9 +141,9 @@ async fn lookup(
     };
     let host = to_c(host)?;
     let service = to_c(service)?;
-    tokio::task::spawn_blocking(move || getaddrinfo(host.as_deref(), service.as_deref(), hints))
+    netdb::blocking(move || getaddrinfo(host.as_deref(), service.as_deref(), hints))
         .await
-        .map_err(|e| ResolveFailure::System(SocketError::with_message(libc::EIO, e.to_string())))?
+        .map_err(|trap| ResolveFailure::System(trap.into()))?
 }
 
 fn getaddrinfo(
