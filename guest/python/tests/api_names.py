@@ -40,6 +40,7 @@ show('getservbyport range', lambda: socket.getservbyport(70000))
 show('getprotobyname unknown', lambda: socket.getprotobyname('no-such-protocol'))
 show('if_nametoindex', lambda: socket.if_nametoindex('lo'))
 show('if_indextoname', lambda: socket.if_indextoname(1))
+show('if_indextoname unknown', lambda: socket.if_indextoname(999999))
 show('if_nameindex has lo', lambda: (1, 'lo') in socket.if_nameindex())
 show('if_nametoindex unknown', lambda: socket.if_nametoindex('no-such-interface'))
 

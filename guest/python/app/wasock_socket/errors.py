@@ -137,7 +137,14 @@ def os_error(number, detail=None):
     text = ERRORS.get(number, (None, f"Unknown error {number}"))[1]
     if detail:
         text = f"{text}: {detail}"
-    return _SUBCLASSES.get(number, OSError)(number, text)
+    subclass = _SUBCLASSES.get(number)
+    if subclass is not None:
+        return subclass(number, text)
+    # ``OSError(number, text)`` would choose a subclass by the interpreter's
+    # WASI numbering (Linux's ENXIO is WASI's EAGAIN): fill in a plain one.
+    error = OSError(text)
+    error.errno, error.strerror, error.args = number, text, (number, text)
+    return error
 
 
 def gai(code):
