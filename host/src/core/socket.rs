@@ -597,7 +597,10 @@ impl HostSocket {
             .await?;
         // SAFETY: as in `recv`.
         unsafe { buffer.set_len(received.min(max_len)) };
-        Ok((recv_buffer::finish(buffer), self.guest_source(policy, &from)))
+        Ok((
+            recv_buffer::finish(buffer),
+            self.guest_source(policy, &from),
+        ))
     }
 
     /// The source of a received datagram in the guest's view. A Unix path

@@ -272,11 +272,19 @@ impl socket::HostSocket for SocketsCtxView<'_> {
     }
 
     async fn local_address(&mut self, this: Resource<HostSocket>) -> Result<SocketAddress> {
-        Ok(self.table.get(&this)?.local_address(&self.ctx.policy)?.into())
+        Ok(self
+            .table
+            .get(&this)?
+            .local_address(&self.ctx.policy)?
+            .into())
     }
 
     async fn remote_address(&mut self, this: Resource<HostSocket>) -> Result<SocketAddress> {
-        Ok(self.table.get(&this)?.remote_address(&self.ctx.policy)?.into())
+        Ok(self
+            .table
+            .get(&this)?
+            .remote_address(&self.ctx.policy)?
+            .into())
     }
 
     async fn set_timeout(
