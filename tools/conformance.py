@@ -39,14 +39,6 @@ def e2e_ref(fn):
             return f'e2e/{mod}::{fn}'
     return None
 def pascal(case): return ''.join(w.capitalize() for w in case.split('-'))
-def option_tests(case):
-    refs=[]
-    pats=[r'\.%s\('%m for m in case_methods.get(case,())]+[r'(SocketOption|OptionName)::%s\b'%pascal(case)]
-    for name,src in sorted(programs.items()):
-        if any(re.search(p,src) for p in pats):
-            r=e2e_ref(name)
-            if r: refs.append(r)
-    return refs
 
 OUT=[]
 def row(name, kind, status, item, evidence):

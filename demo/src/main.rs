@@ -7,14 +7,15 @@
 //! with 1 when a client fails or does not print the echoed message.
 
 use std::env;
-use std::fs;
 use std::io::{self, BufRead, BufReader, Read};
 use std::net::{Ipv4Addr, TcpListener, UdpSocket};
 use std::path::{Path, PathBuf};
-use std::process::{self, Child, Command, ExitCode, Output, Stdio};
+use std::process::{Child, Command, ExitCode, Output, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
+
+use wasock_artifacts::TempDir;
 
 /// The workspace root, where `cargo build` finds the `wasock-host` package.
 const WORKSPACE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
@@ -43,11 +44,11 @@ fn main() -> ExitCode {
 /// Builds `wasock` and runs the three exchanges; returns whether all of them echoed.
 fn run() -> io::Result<bool> {
     let wasock = build_wasock()?;
-    let dir = WorkDir::create()?;
+    let dir = TempDir::new("demo");
     let mut all_echoed = true;
-    all_echoed &= demonstrate(&wasock, &dir.0, &tcp_echo()?);
-    all_echoed &= demonstrate(&wasock, &dir.0, &udp_echo()?);
-    all_echoed &= demonstrate(&wasock, &dir.0, &unix_echo());
+    all_echoed &= demonstrate(&wasock, dir.path(), &tcp_echo()?);
+    all_echoed &= demonstrate(&wasock, dir.path(), &udp_echo()?);
+    all_echoed &= demonstrate(&wasock, dir.path(), &unix_echo());
     Ok(all_echoed)
 }
 
@@ -349,28 +350,5 @@ fn forward_lines(output: impl Read, sender: &Sender<String>) {
         if sender.send(line).is_err() {
             return;
         }
-    }
-}
-
-/// A fresh directory under the system's temporary directory, removed when dropped.
-struct WorkDir(PathBuf);
-
-impl WorkDir {
-    /// Creates `wasock-demo-<pid>-<nanoseconds>` under the temporary directory.
-    fn create() -> io::Result<WorkDir> {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_nanos();
-        let path = env::temp_dir().join(format!("wasock-demo-{}-{nanos}", process::id()));
-        fs::create_dir(&path)?;
-        Ok(WorkDir(path))
-    }
-}
-
-impl Drop for WorkDir {
-    fn drop(&mut self) {
-        // Nothing is left to do if the directory cannot be removed.
-        let _ = fs::remove_dir_all(&self.0);
     }
 }

@@ -694,10 +694,11 @@ fn allow_accept_drops_other_peers() {
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
     let mut buffer = [0; 8];
-    assert!(
-        matches!(denied.read(&mut buffer), Ok(0) | Err(_)),
-        "the denied peer is dropped"
-    );
+    match denied.read(&mut buffer) {
+        Ok(0) => {}
+        Err(error) if error.kind() == std::io::ErrorKind::ConnectionReset => {}
+        other => panic!("the denied peer was not dropped: {other:?}"),
+    }
     connect_from([127, 0, 0, 1], port)
         .write_all(b"allowed")
         .unwrap();

@@ -14,6 +14,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use wasmtime::component::{Resource, ResourceTable};
+use wasock_artifacts::TempDir;
 use wasock_host::bindings::resolver::{self, AddressInfoFlags, IpAddress, NameInfoFlags};
 use wasock_host::bindings::socket::{
     self, IncomingAncillary, OptionName, OutgoingAncillary, SocketOption,
@@ -672,9 +673,7 @@ async fn host_calls() {
     let steps = env_number("WASOCK_FUZZ_STEPS", 3_000);
     let seed = env_number("WASOCK_FUZZ_SEED", 0x5eed_cafe);
     println!("{steps} steps from seed {seed} (WASOCK_FUZZ_SEED={seed} repeats them)");
-    let granted = std::env::temp_dir().join(format!("wasock-fuzz-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&granted);
-    std::fs::create_dir_all(&granted).unwrap();
+    let granted = TempDir::new("fuzz");
     let limits = Limits {
         max_sockets: 48,
         max_bytes_per_call: 8192,
@@ -683,11 +682,11 @@ async fn host_calls() {
         max_dns_lookups: 2,
     };
     let mut fuzz = Fuzz {
-        ctx: SocketsCtx::new(loopback_policy(&granted)).with_limits(limits),
+        ctx: SocketsCtx::new(loopback_policy(granted.path())).with_limits(limits),
         table: ResourceTable::new(),
         held: BTreeMap::new(),
         targets: Vec::new(),
-        granted: granted.clone(),
+        granted: granted.path().to_path_buf(),
         random: Random(seed | 1),
         traps: 0,
         errors: BTreeMap::new(),
@@ -719,7 +718,7 @@ async fn host_calls() {
         "{} traps on forged handles; errnos: {:?}",
         fuzz.traps, fuzz.errors
     );
-    let _ = std::fs::remove_dir_all(&granted);
+    drop(granted);
     assert_eq!(open_descriptors(), baseline, "every descriptor was closed");
 }
 

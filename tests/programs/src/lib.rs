@@ -2,10 +2,20 @@
 //! failed assertion traps the guest, which fails its host test.
 
 use std::io;
+use std::time::Duration;
 
 use wasock::{Error, ErrorCode};
 
 pub mod bench;
+
+/// The longest a call that must not wait may take, even on a loaded
+/// machine; a test that checks it gives the socket a longer timeout, so
+/// that waiting that timeout out fails the check.
+pub const AT_ONCE: Duration = Duration::from_secs(1);
+
+/// A timeout longer than [`AT_ONCE`]: a call that wrongly waits it out is
+/// told apart from one that returns at once.
+pub const LONGER_THAN_AT_ONCE: Duration = Duration::from_secs(2);
 
 /// The wasock error code inside an `io::Error`.
 pub fn code(error: &io::Error) -> ErrorCode {
@@ -38,6 +48,18 @@ pub fn expect_denied<T: std::fmt::Debug>(what: &str, result: io::Result<T>) -> S
         "{what}: a denial names its reason: {text}"
     );
     text
+}
+
+/// Assert that `result` was not denied by the policy: it worked, or the
+/// kernel refused it (the refusal is printed).
+pub fn expect_not_denied<T: std::fmt::Debug>(what: &str, result: io::Result<T>) {
+    if let Err(error) = result {
+        assert!(
+            !error.to_string().contains("not granted"),
+            "{what} is granted, yet: {error}"
+        );
+        println!("{what}: the kernel says {error} ({:?})", code(&error));
+    }
 }
 
 /// The program's arguments after its name.

@@ -12,8 +12,7 @@ mod soak;
 
 use std::io::{Read, Write};
 
-use wasock_e2e::{Guest, Setup, policy, rule};
-use wasock_host::Policy;
+use wasock_e2e::{Guest, Setup};
 
 use self::escapes::{
     hostile_abstract_names, hostile_escape_options, hostile_granted_name, hostile_implicit_bind,
@@ -26,24 +25,9 @@ use self::exhaustion::{
 use self::isolation::{hostile_forged_handle, hostile_malformed, hostile_trap};
 use self::names::hostile_dns_unlisted;
 use self::soak::hostile_client_flood;
-use crate::assert_test_exists;
+use crate::{assert_test_exists, ipv6_available, loopback};
 
 wasock_artifacts::foreach_hostile!(assert_test_exists);
-
-/// Binding and connecting on loopback, any port, and `::1` where it exists.
-fn loopback() -> Policy {
-    policy(|p| {
-        p.allow_bind(rule("127.0.0.1/32:*"))
-            .allow_connect(rule("127.0.0.1/32:*"))
-            .allow_bind(rule("[::1]/128:*"))
-            .allow_connect(rule("[::1]/128:*"));
-    })
-}
-
-/// Whether `::1` can be bound on this machine.
-fn ipv6_available() -> bool {
-    std::net::TcpListener::bind("[::1]:0").is_ok()
-}
 
 /// A guest echo server (the poller-based `hostile_client_flood`) that
 /// other guests' misdeeds must leave running, and its port.

@@ -10,7 +10,7 @@ use wasock_artifacts as programs;
 use wasock_e2e::{PATIENCE, Setup, TempDir, policy, rule, run, spawn};
 use wasock_host::{AuditEvent, Policy, UnixDir};
 
-use crate::assert_test_exists;
+use crate::{assert_test_exists, ipv6_available};
 
 wasock_artifacts::foreach_policy!(assert_test_exists);
 wasock_artifacts::foreach_unix!(assert_test_exists);
@@ -292,7 +292,7 @@ async fn policy_shortcuts() {
             guest.stdout
         );
     };
-    let ipv6 = std::net::TcpListener::bind("[::1]:0").is_ok();
+    let ipv6 = ipv6_available();
     let loopback: &[&str] = if ipv6 {
         &["loopback", "ipv6"]
     } else {

@@ -6,27 +6,13 @@ use wasock_artifacts as programs;
 use wasock_bench::wasi_sockets::WasiSockets;
 use wasock_e2e::{Setup, policy, rule, run};
 
-use crate::assert_test_exists;
+use crate::{assert_test_exists, congestion_controls, ipv6_available, loopback};
 
 wasock_artifacts::foreach_tcp!(assert_test_exists);
 wasock_artifacts::foreach_options!(assert_test_exists);
 wasock_artifacts::foreach_poll!(assert_test_exists);
 wasock_artifacts::foreach_timeout!(assert_test_exists);
 wasock_artifacts::foreach_bench!(assert_test_exists);
-
-/// Loopback on any port, and `::1` when this machine has it.
-fn loopback() -> wasock_host::Policy {
-    policy(|p| {
-        p.allow_bind(rule("127.0.0.1/32:*"))
-            .allow_connect(rule("127.0.0.1/32:*"))
-            .allow_bind(rule("[::1]/128:*"))
-            .allow_connect(rule("[::1]/128:*"));
-    })
-}
-
-fn ipv6_available() -> bool {
-    std::net::TcpListener::bind("[::1]:0").is_ok()
-}
 
 /// `send-all` on a stream sends everything even when a call may move
 /// fewer bytes than the in-flight limit (the 100,000-byte `write_all` of
@@ -89,9 +75,20 @@ async fn options_roundtrip() {
     assert!(guest.stdout.ends_with("options ok\n"), "{}", guest.stdout);
 }
 
+/// Poll over several sockets; the last wait, with no timeout, is woken by a
+/// datagram from here.
 #[tokio::test(flavor = "current_thread")]
 async fn poll_sockets() {
-    let guest = run(programs::POLL_SOCKETS, Setup::new(&[], loopback())).await;
+    let guest = wasock_e2e::spawn(programs::POLL_SOCKETS, Setup::new(&[], loopback()));
+    let port: u16 = guest
+        .line_after("waiting for a datagram on ")
+        .await
+        .parse()
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let sender = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    sender.send_to(b"late", ("127.0.0.1", port)).unwrap();
+    let guest = guest.finish().await;
     guest.assert_success();
     assert!(guest.stdout.ends_with("poll ok\n"), "{}", guest.stdout);
 }
@@ -440,19 +437,11 @@ async fn options_socket_level() {
     );
 }
 
-/// The names of a `/proc/sys/net/ipv4` list of congestion-control algorithms.
-fn congestion_controls(file: &str) -> Vec<String> {
-    std::fs::read_to_string(format!("/proc/sys/net/ipv4/{file}"))
-        .unwrap()
-        .split_whitespace()
-        .map(String::from)
-        .collect()
-}
-
 #[tokio::test(flavor = "current_thread")]
 async fn options_tcp() {
-    let allowed = congestion_controls("tcp_allowed_congestion_control");
+    let allowed = congestion_controls("tcp_allowed_congestion_control").unwrap();
     let restricted: Vec<String> = congestion_controls("tcp_available_congestion_control")
+        .unwrap()
         .into_iter()
         .filter(|name| !allowed.contains(name))
         .collect();

@@ -13,7 +13,7 @@
 use std::net::Ipv4Addr;
 
 use wasock::net::{TcpListener, TcpStream, UdpSocket};
-use wasock_test_programs::{args, code, expect_denied};
+use wasock_test_programs::{args, expect_denied, expect_not_denied};
 
 fn main() {
     let args = args();
@@ -25,18 +25,6 @@ fn main() {
         (other, _) => panic!("unknown mode {other}"),
     }
     println!("shortcut enforced");
-}
-
-/// Assert that `result` was not denied by the policy: it worked, or the
-/// kernel refused it.
-fn expect_not_denied<T: std::fmt::Debug>(what: &str, result: std::io::Result<T>) {
-    if let Err(error) = result {
-        assert!(
-            !error.to_string().contains("not granted"),
-            "{what} is granted, yet: {error}"
-        );
-        println!("{what}: the kernel says {error} ({:?})", code(&error));
-    }
 }
 
 fn loopback(ipv6: bool) {
