@@ -102,7 +102,7 @@ struct Program {
 fn main() {
     let root = workspace_root();
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    let target_dir = out_dir.join("guests");
+    let target_dir = guest_target_dir(&out_dir);
     watch(&root);
     let programs: Vec<Program> = PACKAGES
         .iter()
@@ -114,6 +114,19 @@ fn main() {
     }
     let code = generate(&programs, &target_dir);
     fs::write(out_dir.join("artifacts.rs"), code).expect("write artifacts.rs");
+}
+
+/// Where the guests are built: one directory beside the profiles of the
+/// outer build (`OUT_DIR` is `<target>/<profile>/build/<crate>/out`), so
+/// that `cargo clippy`, `cargo test` and release builds share one set of
+/// wasm programs, always built in release mode, instead of each building
+/// its own.
+fn guest_target_dir(out_dir: &Path) -> PathBuf {
+    out_dir
+        .ancestors()
+        .nth(4)
+        .expect("OUT_DIR lies four levels below the target directory")
+        .join("wasm-guests")
 }
 
 /// The workspace root: this crate lives in `tests/artifacts`.
