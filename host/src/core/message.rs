@@ -92,7 +92,8 @@ pub const MAX_CONTROL: usize = 64 * 1024;
 
 impl HostSocket {
     /// `sendmsg(2)`: `data` gathered in order, `control` as control
-    /// messages, to `address` (checked like `send-to`) when given.
+    /// messages, to `address` when given (checked as
+    /// [`destination_use`](HostSocket::destination_use) says).
     pub async fn send_msg(
         &mut self,
         policy: &Policy,
@@ -103,7 +104,7 @@ impl HostSocket {
     ) -> Result<usize, SocketError> {
         check_credentials(control)?;
         let destination = match address {
-            Some(address) => Some(self.remote_sockaddr(policy, AddrUse::SendTo, address)?),
+            Some(address) => Some(self.remote_sockaddr(policy, self.destination_use(), address)?),
             None => {
                 self.expect_destination()?;
                 None

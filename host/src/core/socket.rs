@@ -488,7 +488,18 @@ impl HostSocket {
         Ok(())
     }
 
-    /// `sendto(2)`, after the policy grants the address.
+    /// What the destination of a send is checked as: on a stream socket
+    /// the kernel connects to it (TCP Fast Open), so it needs a connect
+    /// grant; on any other socket a send-to grant.
+    pub(crate) fn destination_use(&self) -> AddrUse {
+        match self.sock_type {
+            SockType::Stream => AddrUse::Connect,
+            _ => AddrUse::SendTo,
+        }
+    }
+
+    /// `sendto(2)`, after the policy grants the address (see
+    /// [`destination_use`](Self::destination_use)).
     pub async fn send_to(
         &mut self,
         policy: &Policy,
@@ -496,7 +507,7 @@ impl HostSocket {
         flags: MsgFlags,
         address: &SockAddress,
     ) -> Result<usize, SocketError> {
-        let (sockaddr, _anchor) = self.remote_sockaddr(policy, AddrUse::SendTo, address)?;
+        let (sockaddr, _anchor) = self.remote_sockaddr(policy, self.destination_use(), address)?;
         let wait = self.wait_mode(flags);
         let sent = self
             .io(Interest::WRITABLE, wait, |s| {

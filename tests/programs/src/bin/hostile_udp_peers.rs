@@ -1,8 +1,10 @@
 //! UDP with denied peers: sending to them is denied, and what they send is
-//! dropped before this guest sees it, whichever receive call it uses.
+//! dropped before this guest sees it, whichever receive call it uses. A
+//! send-to grant does not let a TCP Fast Open send connect.
 //!
-//! `hostile_udp_peers ALLOWED DENIED`: ports of native sockets on
-//! 127.0.0.1, run with `--allow-bind 127.0.0.1:*`, `--allow-send-to` and
+//! `hostile_udp_peers ALLOWED DENIED LISTENER`: ports of native sockets on
+//! 127.0.0.1 (LISTENER a TCP listener), run with `--allow-bind
+//! 127.0.0.1:*`, `--allow-send-to` for ALLOWED and LISTENER and
 //! `--allow-recv-from` for ALLOWED only. Prints `bound on PORT`, then for
 //! each receive call `ready CALL`; the host sends a datagram from DENIED
 //! and then one from ALLOWED, and the guest must get the allowed one.
@@ -10,13 +12,28 @@
 use std::net::SocketAddr;
 
 use wasock::net::UdpSocket;
-use wasock::socket::{MessageFlags, SockAddr, Socket};
+use wasock::socket::{Domain, MessageFlags, SockAddr, Socket, Type};
 use wasock_test_programs::{args, expect_denied};
 
 fn main() {
     let args = args();
     let allowed: SocketAddr = format!("127.0.0.1:{}", args[0]).parse().unwrap();
     let denied: SocketAddr = format!("127.0.0.1:{}", args[1]).parse().unwrap();
+    let listener: SocketAddr = format!("127.0.0.1:{}", args[2]).parse().unwrap();
+    let stream = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    expect_denied(
+        "fast open to a send-to grant",
+        stream.send_to_with_flags(b"syn", &listener.into(), MessageFlags::FAST_OPEN),
+    );
+    expect_denied(
+        "send-msg with fast open to a send-to grant",
+        stream.send_msg(
+            &[b"syn"],
+            &[],
+            MessageFlags::FAST_OPEN,
+            Some(&SockAddr::from(listener)),
+        ),
+    );
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
     expect_denied("send-to a denied peer", socket.send_to(b"leak", denied));
     let raw = Socket::from(socket.try_clone().unwrap());

@@ -268,18 +268,22 @@ pub(super) async fn hostile_udp_peers() {
         "127.0.0.1/32:{}",
         allowed.local_addr().unwrap().port()
     ));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let listener_port = listener.local_addr().unwrap().port();
     let grant = policy(|p| {
         p.allow_bind(rule("127.0.0.1/32:*"))
             .allow_send_to(allowed_rule.clone())
+            .allow_send_to(rule(&format!("127.0.0.1/32:{listener_port}")))
             .allow_recv_from(allowed_rule.clone());
     });
     let ports = [
         allowed.local_addr().unwrap().port().to_string(),
         denied.local_addr().unwrap().port().to_string(),
+        listener_port.to_string(),
     ];
     let guest = spawn(
         programs::HOSTILE_UDP_PEERS,
-        Setup::new(&[&ports[0], &ports[1]], grant),
+        Setup::new(&[&ports[0], &ports[1], &ports[2]], grant),
     );
     let port: u16 = guest.line_after("bound on ").await.parse().unwrap();
     let mut greeting = [0; 8];
@@ -298,6 +302,8 @@ pub(super) async fn hostile_udp_peers() {
     );
     denied.set_nonblocking(true).unwrap();
     nothing_arrived("the denied peer", denied.recv_from(&mut [0; 16]));
+    listener.set_nonblocking(true).unwrap();
+    nothing_arrived("the TCP listener", listener.accept());
 }
 
 /// The WIT has no option that leaves the sandbox, and the options and
