@@ -1,8 +1,6 @@
 //! The message calls of `wasock:sockets/socket`: `send-msg`, `recv-msg`,
 //! and the sockets an embedder hands a guest.
 
-use std::os::fd::AsRawFd;
-
 use wasmtime::component::Resource;
 
 use crate::bindings::socket::{
@@ -111,24 +109,20 @@ pub async fn recv_msg(
 }
 
 /// `take-inherited-sockets`: a descriptor of each socket the embedder
-/// handed over, once.
+/// handed over, once. Either all of them are taken or, when one cannot be
+/// duplicated or they would pass the socket quota, none is and the call
+/// can be repeated.
 pub fn take_inherited(view: &mut SocketsCtxView<'_>) -> Result<Vec<Resource<HostSocket>>> {
-    let inherited = std::mem::take(&mut view.ctx.inherited);
-    let mut resources = Vec::with_capacity(inherited.len());
-    for fd in inherited {
-        let own = dup_descriptor(fd.as_raw_fd())?;
-        if let Some(socket) = adopt_socket(own) {
-            resources.push(view.adopt(socket)?);
-        }
+    let mut sockets = Vec::with_capacity(view.ctx.inherited.len());
+    for fd in &view.ctx.inherited {
+        sockets.extend(adopt_socket(fd.try_clone()?));
     }
-    Ok(resources)
-}
-
-/// `dup(2)` with close-on-exec.
-fn dup_descriptor(fd: std::os::fd::RawFd) -> Result<std::os::fd::OwnedFd> {
-    // SAFETY: `fd` is open for the duration of the call (the `Arc` holds it).
-    let borrowed = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
-    Ok(borrowed.try_clone_to_owned()?)
+    view.reserve_sockets(sockets.len())?;
+    view.ctx.inherited.clear();
+    sockets
+        .into_iter()
+        .map(|socket| view.adopt(socket))
+        .collect()
 }
 
 /// A received control message, as WIT.

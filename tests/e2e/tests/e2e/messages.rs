@@ -122,7 +122,7 @@ async fn socket_msg() {
 
 /// Inherited sockets bound inside and outside the granted directory: the
 /// guest sees the granted one by its guest name and the other unnamed,
-/// never a host path.
+/// never a host path; sockets beyond the quota are not taken.
 #[tokio::test(flavor = "current_thread")]
 async fn socket_inherited_names() {
     let place = TempDir::new("inherited-names");
@@ -141,6 +141,22 @@ async fn socket_inherited_names() {
         Arc::new(OwnedFd::from(named)),
         Arc::new(OwnedFd::from(accepted)),
     ];
+    let over_quota = Setup {
+        limits: wasock_host::Limits {
+            max_sockets: 1,
+            ..wasock_host::Limits::default()
+        },
+        inherited_sockets: setup.inherited_sockets.clone(),
+        ..Setup::new(&[], Policy::default())
+    };
+    let refused = run(programs::SOCKET_INHERITED_NAMES, over_quota).await;
+    refused.assert_success();
+    assert!(
+        refused.stdout.starts_with("none taken: ")
+            && refused.stdout.contains("limit of 1 open sockets"),
+        "two inherited sockets do not fit a quota of one: {}",
+        refused.stdout
+    );
     let guest = run(programs::SOCKET_INHERITED_NAMES, setup).await;
     guest.assert_success();
     let lines: Vec<&str> = guest.stdout.lines().collect();
