@@ -12,6 +12,11 @@ print('select readable:', select.select([left, left.fileno()], [], [], 5) == ([l
 print('select nothing:', select.select([], [], [], 0.01))
 left.recv(1)
 print('select times out:', select.select([left], [], [], 0.05))
+for bad in (float('nan'), float('inf')):
+    try:
+        select.select([left], [], [], bad)
+    except (ValueError, OverflowError) as exc:
+        print('select with timeout', bad, type(exc).__name__, exc)
 
 poller = select.poll()
 poller.register(left, select.POLLIN | select.POLLRDNORM)

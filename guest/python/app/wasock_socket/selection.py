@@ -11,7 +11,7 @@ from componentize_py_types import Err
 from wit_world.imports import socket as wit
 from wit_world.imports import types
 
-from . import fds
+from . import durations, fds
 from .errnos import NUMBERS
 from .errors import call, from_wit, os_error
 
@@ -102,12 +102,6 @@ def _sleep(nanoseconds):
     time.sleep(nanoseconds / 1e9)
 
 
-def _duration(seconds):
-    """Seconds as the host's nanoseconds, rounded up; ``None`` waits
-    without limit."""
-    return None if seconds is None else math.ceil(seconds * 1e9)
-
-
 class _Select:
     """``select(rlist, wlist, xlist[, timeout])``: wait until some sockets
     are ready for reading, writing or an exceptional condition.
@@ -131,10 +125,10 @@ class _Select:
                 fd = _fd_of(target)
                 wanted[fd] = wanted.get(fd, E(0)) | asking
         if not wanted:
-            _sleep(_duration(timeout))
+            _sleep(durations.nanoseconds(timeout))
             return [], [], []
         order = list(wanted)
-        ready = call(wit.poll, [(_socket_of(fd), wanted[fd]) for fd in order], _duration(timeout))
+        ready = call(wit.poll, [(_socket_of(fd), wanted[fd]) for fd in order], durations.nanoseconds(timeout))
         events = {order[index]: flags for index, flags in ready}
         conditions = (
             E.READABLE | E.HANGUP | E.ERROR | E.READ_HANGUP,
@@ -298,7 +292,7 @@ class epoll:
             maxevents = 1023
         elif maxevents <= 0:
             raise ValueError(f"maxevents must be greater than 0, got {maxevents}")
-        wait = None if timeout is None or timeout < 0 else _duration(timeout)
+        wait = None if timeout is None or timeout < 0 else durations.nanoseconds(timeout)
         ready = call(poller.wait, maxevents, wait)
         result = []
         for fd, flags in ready:

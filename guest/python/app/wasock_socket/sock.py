@@ -2,7 +2,6 @@
 resource behind a descriptor number, with CPython's blocking, timeout and
 non-blocking modes carried out by the host."""
 
-import math
 import operator
 import warnings
 
@@ -10,7 +9,7 @@ from componentize_py_types import Err
 from wit_world.imports import socket as wit
 from wit_world.imports import types
 
-from . import addresses, ancillary, fds, options
+from . import addresses, ancillary, durations, fds, options
 from .constants import SOCKET_CONSTANTS as C
 from .errnos import NUMBERS
 from .errors import call, from_wit, os_error, timed_out
@@ -53,15 +52,10 @@ def _parse_timeout(value):
     if value is None:
         return None
     seconds = float(value if isinstance(value, float) else operator.index(value))
+    durations.check(seconds)
     if seconds < 0:
         raise ValueError("Timeout value out of range")
     return seconds
-
-
-def _nanoseconds(seconds):
-    """A timeout in the host's nanoseconds, rounded up so that a positive
-    timeout never becomes non-blocking."""
-    return None if seconds is None else math.ceil(seconds * 1e9)
 
 
 def _bytes(data):
@@ -197,7 +191,7 @@ class socket:
     def _set_timeout(self, seconds):
         self._timeout = seconds
         if self._fd != -1:
-            self._handle().set_timeout(_nanoseconds(seconds))
+            self._handle().set_timeout(durations.nanoseconds(seconds))
 
     def settimeout(self, value, /):
         """Set the timeout: ``None`` blocks, 0 is non-blocking, anything else
