@@ -88,7 +88,9 @@ impl LimitArgs {
     }
 }
 
-/// A byte count: digits, optionally followed by K, M or G (KiB, MiB, GiB).
+/// A byte count: digits, optionally followed by K, M or G (KiB, MiB, GiB),
+/// not zero (no call could then move a byte; a receive would look like the
+/// end of the stream).
 fn parse_size(text: &str) -> Result<usize, String> {
     let (digits, shift) = match text.char_indices().last() {
         Some((at, 'k' | 'K')) => (&text[..at], 10),
@@ -99,9 +101,11 @@ fn parse_size(text: &str) -> Result<usize, String> {
     let count: usize = digits
         .parse()
         .map_err(|_| format!("`{text}` is not a size such as 4096, 64K, 16M or 1G"))?;
-    count
-        .checked_mul(1 << shift)
-        .ok_or_else(|| format!("`{text}` is too large"))
+    match count.checked_mul(1 << shift) {
+        Some(0) => Err("a size must be at least one byte".into()),
+        Some(size) => Ok(size),
+        None => Err(format!("`{text}` is too large")),
+    }
 }
 
 #[cfg(test)]
@@ -162,6 +166,7 @@ mod tests {
         assert_eq!(parse_size("4096"), Ok(4096));
         assert_eq!(parse_size("16m"), Ok(16 << 20));
         assert!(parse_size("").is_err());
+        assert!(parse_size("0K").is_err());
         assert!(parse_size("M").is_err());
         assert!(parse_size("1.5M").is_err());
         assert!(parse_size("-1K").is_err());
