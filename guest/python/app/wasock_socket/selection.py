@@ -119,10 +119,11 @@ class _Select:
             if timeout < 0:
                 raise ValueError("timeout must be non-negative")
         lists = [_as_list(rlist), _as_list(wlist), _as_list(xlist)]
+        # Each target's descriptor, asked for once, as CPython does.
+        fd_lists = [[_fd_of(target) for target in targets] for targets in lists]
         wanted = {}
-        for asking, targets in zip((E.READABLE, E.WRITABLE, E.PRIORITY), lists, strict=True):
-            for target in targets:
-                fd = _fd_of(target)
+        for asking, fds_asked in zip((E.READABLE, E.WRITABLE, E.PRIORITY), fd_lists, strict=True):
+            for fd in fds_asked:
                 wanted[fd] = wanted.get(fd, E(0)) | asking
         if not wanted:
             _sleep(durations.nanoseconds(timeout))
@@ -136,8 +137,8 @@ class _Select:
             E.PRIORITY,
         )
         return tuple(
-            [t for t in targets if events.get(_fd_of(t), E(0)) & condition]
-            for targets, condition in zip(lists, conditions, strict=True)
+            [t for t, fd in zip(targets, fds_asked, strict=True) if events.get(fd, E(0)) & condition]
+            for targets, fds_asked, condition in zip(lists, fd_lists, conditions, strict=True)
         )
 
 
