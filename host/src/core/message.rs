@@ -5,17 +5,18 @@
 //! owner the moment they are read from the control buffer, so none can leak:
 //! sockets become new [`HostSocket`]s, anything else is closed and counted.
 
-use std::io;
+use std::io::{self, IoSlice};
 use std::mem::size_of;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::time::Duration;
 
-use socket2::{SockAddr, Socket};
+use socket2::{MsgHdr, SockAddr, Socket};
 use tokio::io::Interest;
 
 use crate::core::address::SockAddress;
-use crate::core::recv_buffer;
+use crate::core::control;
+use crate::core::recv_buffer::RecvBuffer;
 use crate::core::socket::{MsgFlags, drop_datagram};
 use crate::core::sockopt::get_int;
 use crate::core::{Family, HostSocket, SockType, SocketError};
@@ -110,37 +111,18 @@ impl HostSocket {
                 None
             }
         };
-        let mut control_buffer = encode_control(control);
+        let control_buffer = encode_control(control);
         let wait = self.wait_mode(flags);
+        let buffers: Vec<IoSlice<'_>> = data.iter().map(|part| IoSlice::new(part)).collect();
         self.io(Interest::WRITABLE, wait, |socket| {
-            let mut iov: Vec<libc::iovec> = data
-                .iter()
-                .map(|part| libc::iovec {
-                    iov_base: part.as_ptr() as *mut _,
-                    iov_len: part.len(),
-                })
-                .collect();
-            // SAFETY: `msghdr` is plain data; all-zero is a valid empty header.
-            let mut header: libc::msghdr = unsafe { std::mem::zeroed() };
+            let mut header = MsgHdr::new().with_buffers(&buffers);
             if let Some((name, _)) = &destination {
-                header.msg_name = name.as_ptr() as *mut _;
-                header.msg_namelen = name.len();
+                header = header.with_addr(name);
             }
-            header.msg_iov = iov.as_mut_ptr();
-            header.msg_iovlen = iov.len();
             if !control_buffer.is_empty() {
-                header.msg_control = control_buffer.as_mut_ptr().cast();
-                header.msg_controllen = control_buffer.len() * size_of::<u64>();
+                header = header.with_control(&control_buffer);
             }
-            // SAFETY: every pointer in `header` refers to live buffers of the
-            // lengths given.
-            let sent =
-                unsafe { libc::sendmsg(socket.as_raw_fd(), &header, flags | libc::MSG_NOSIGNAL) };
-            if sent < 0 {
-                Err(io::Error::last_os_error())
-            } else {
-                Ok(sent as usize)
-            }
+            socket.sendmsg(&header, flags | libc::MSG_NOSIGNAL)
         })
         .await
     }
@@ -162,47 +144,18 @@ impl HostSocket {
         // The error queue reports on the guest's own sends, addressed to
         // their destinations: nothing there comes from a peer.
         let check = self.checks_sources(policy) && flags & libc::MSG_ERRQUEUE == 0;
-        let mut data = recv_buffer::take(max_len);
-        let mut control_buffer = vec![0u64; max_control.div_ceil(size_of::<u64>())];
+        let mut data = RecvBuffer::new(max_len);
+        let mut control_buffer = vec![0u8; max_control];
         let ((received, msg_flags, control_len), name) = self
             .io(Interest::READABLE, wait, |socket| {
                 loop {
-                    let control_ptr: *mut libc::c_void = control_buffer.as_mut_ptr().cast();
-                    let data_ptr: *mut libc::c_void = data.as_mut_ptr().cast();
-                    // SAFETY: `try_init` hands out zeroed address storage of the
-                    // length it passes; the iovec and control pointers refer to
-                    // live buffers of the lengths given.
-                    let received = unsafe {
-                        SockAddr::try_init(|storage, name_len| {
-                            let mut iov = libc::iovec {
-                                iov_base: data_ptr,
-                                iov_len: max_len,
-                            };
-                            let mut header: libc::msghdr = std::mem::zeroed();
-                            header.msg_name = storage.cast();
-                            header.msg_namelen = *name_len;
-                            header.msg_iov = &mut iov;
-                            header.msg_iovlen = 1;
-                            if max_control > 0 {
-                                header.msg_control = control_ptr;
-                                header.msg_controllen = max_control;
-                            }
-                            let received = libc::recvmsg(
-                                socket.as_raw_fd(),
-                                &mut header,
-                                flags | libc::MSG_CMSG_CLOEXEC,
-                            );
-                            if received < 0 {
-                                return Err(io::Error::last_os_error());
-                            }
-                            *name_len = header.msg_namelen;
-                            Ok((received as usize, header.msg_flags, header.msg_controllen))
-                        })
-                    }?;
+                    let received =
+                        receive_message(socket, data.unfilled(), &mut control_buffer, flags)?;
                     match received.1.as_socket() {
                         Some(source) if check && !policy.allows_peer(AddrUse::RecvFrom, source) => {
                             // IP datagrams carry no descriptors, so nothing
                             // received with the dropped one needs closing.
+                            data.discard(received.0.0);
                             drop_datagram(socket, flags)?
                         }
                         _ => return Ok(received),
@@ -210,28 +163,59 @@ impl HostSocket {
                 }
             })
             .await?;
-        // SAFETY: the kernel wrote `received` bytes (with `MSG_TRUNC` it may
-        // report more than the buffer holds).
-        unsafe { data.set_len(received.min(max_len)) };
-        let mut decoded = Decoded::default();
-        // SAFETY: the kernel filled `control_len` bytes of control messages.
-        unsafe {
-            decode_control(
-                control_buffer.as_mut_ptr().cast(),
-                control_len,
-                &mut decoded,
-            )
-        };
+        data.advance(received);
+        let decoded = decode_control(&control_buffer[..control_len.min(max_control)]);
         let address = Some(self.guest_source(policy, &name))
             .filter(|_| name.len() as usize > size_of::<libc::sa_family_t>())
             .filter(|a| *a != SockAddress::Unnamed);
         Ok(Received {
-            data: recv_buffer::finish(data),
+            data: data.finish(),
             control: decoded.control,
             sockets: decoded.sockets,
             closed_descriptors: decoded.closed,
             flags: msg_flags,
             address,
+        })
+    }
+}
+
+/// One `recvmsg(2)` into `data` and `control`, both initialised buffers:
+/// the byte count, `msg_flags` and `msg_controllen`, and the source.
+fn receive_message(
+    socket: &Socket,
+    data: &mut [u8],
+    control: &mut [u8],
+    flags: MsgFlags,
+) -> io::Result<((usize, MsgFlags, usize), SockAddr)> {
+    let mut iov = libc::iovec {
+        iov_base: data.as_mut_ptr().cast(),
+        iov_len: data.len(),
+    };
+    // SAFETY: `try_init` hands out zeroed address storage of the length it
+    // passes; the iovec and the control pointer refer to live, initialised
+    // buffers of the lengths given, which the kernel only writes into, and
+    // `msghdr` is plain data for which all zeros is an empty header.
+    unsafe {
+        SockAddr::try_init(|storage, name_len| {
+            let mut header: libc::msghdr = std::mem::zeroed();
+            header.msg_name = storage.cast();
+            header.msg_namelen = *name_len;
+            header.msg_iov = &mut iov;
+            header.msg_iovlen = 1;
+            if !control.is_empty() {
+                header.msg_control = control.as_mut_ptr().cast();
+                header.msg_controllen = control.len();
+            }
+            let received = libc::recvmsg(
+                socket.as_raw_fd(),
+                &mut header,
+                flags | libc::MSG_CMSG_CLOEXEC,
+            );
+            if received < 0 {
+                return Err(io::Error::last_os_error());
+            }
+            *name_len = header.msg_namelen;
+            Ok((received as usize, header.msg_flags, header.msg_controllen))
         })
     }
 }
@@ -254,63 +238,37 @@ fn check_credentials(control: &[ControlOut]) -> Result<(), SocketError> {
     Ok(())
 }
 
-/// The control buffer for `control`, 8-byte aligned as `cmsghdr` requires.
-fn encode_control(control: &[ControlOut]) -> Vec<u64> {
-    let payloads: Vec<(i32, i32, Vec<u8>)> = control
-        .iter()
-        .map(|item| match item {
-            ControlOut::Rights(fds) => (
-                libc::SOL_SOCKET,
-                libc::SCM_RIGHTS,
-                fds.iter().flat_map(|fd| fd.to_ne_bytes()).collect(),
-            ),
-            ControlOut::Credentials(credentials) => (
-                libc::SOL_SOCKET,
-                libc::SCM_CREDENTIALS,
-                plain_bytes(credentials),
-            ),
-        })
-        .collect();
-    // SAFETY: CMSG_SPACE only computes a size.
-    let space: usize = payloads
-        .iter()
-        .map(|(_, _, data)| unsafe { libc::CMSG_SPACE(data.len() as u32) } as usize)
-        .sum();
-    let mut buffer = vec![0u64; space.div_ceil(size_of::<u64>())];
-    if space == 0 {
-        return buffer;
-    }
-    // SAFETY: `msghdr` is plain data.
-    let mut header: libc::msghdr = unsafe { std::mem::zeroed() };
-    header.msg_control = buffer.as_mut_ptr().cast();
-    header.msg_controllen = space;
-    // SAFETY: the buffer holds `space` bytes, exactly enough for every
-    // message, so each header and payload written below lies inside it.
-    unsafe {
-        let mut cmsg = libc::CMSG_FIRSTHDR(&header);
-        for (level, kind, data) in &payloads {
-            (*cmsg).cmsg_level = *level;
-            (*cmsg).cmsg_type = *kind;
-            (*cmsg).cmsg_len = libc::CMSG_LEN(data.len() as u32) as usize;
-            std::ptr::copy_nonoverlapping(data.as_ptr(), libc::CMSG_DATA(cmsg), data.len());
-            cmsg = libc::CMSG_NXTHDR(&header, cmsg);
+/// The control buffer for `control`.
+fn encode_control(control: &[ControlOut]) -> Vec<u8> {
+    let mut buffer = Vec::new();
+    for item in control {
+        match item {
+            ControlOut::Rights(fds) => {
+                let payload: Vec<u8> = fds.iter().flat_map(|fd| fd.to_ne_bytes()).collect();
+                control::push(&mut buffer, libc::SOL_SOCKET, libc::SCM_RIGHTS, &payload);
+            }
+            ControlOut::Credentials(credentials) => {
+                let payload = [
+                    credentials.pid.to_ne_bytes(),
+                    credentials.uid.to_ne_bytes(),
+                    credentials.gid.to_ne_bytes(),
+                ]
+                .concat();
+                control::push(
+                    &mut buffer,
+                    libc::SOL_SOCKET,
+                    libc::SCM_CREDENTIALS,
+                    &payload,
+                );
+            }
         }
     }
     buffer
 }
 
-/// The bytes of a plain C struct.
-fn plain_bytes<T: Copy>(value: &T) -> Vec<u8> {
-    // SAFETY: `T` is a plain C struct without padding-sensitive invariants;
-    // its bytes are read, never reinterpreted.
-    unsafe { std::slice::from_raw_parts((value as *const T).cast::<u8>(), size_of::<T>()) }.to_vec()
-}
-
-/// Read a plain C struct from the start of `data`.
-fn read_plain<T: Copy>(data: &[u8]) -> Option<T> {
-    // SAFETY: the length is checked; `read_unaligned` copes with alignment.
-    (data.len() >= size_of::<T>())
-        .then(|| unsafe { std::ptr::read_unaligned(data.as_ptr().cast::<T>()) })
+/// The first `N` bytes of a payload.
+fn field<const N: usize>(data: &[u8], offset: usize) -> Option<[u8; N]> {
+    data.get(offset..offset + N)?.try_into().ok()
 }
 
 /// What the control messages of one `recvmsg(2)` carried.
@@ -321,84 +279,79 @@ struct Decoded {
     closed: u32,
 }
 
-/// Parse the control messages `recvmsg(2)` wrote.
-///
-/// # Safety
-/// `control` must hold `control_len` bytes written by `recvmsg(2)`.
-unsafe fn decode_control(control: *mut libc::c_void, control_len: usize, decoded: &mut Decoded) {
-    if control_len == 0 {
-        return;
-    }
-    // SAFETY: `msghdr` is plain data; only the control fields are used.
-    let mut header: libc::msghdr = unsafe { std::mem::zeroed() };
-    header.msg_control = control;
-    header.msg_controllen = control_len;
-    let header = &header;
-    // SAFETY: the caller guarantees a valid control buffer; CMSG_* walk it
-    // within `msg_controllen`.
-    unsafe {
-        let mut cmsg = libc::CMSG_FIRSTHDR(header);
-        while !cmsg.is_null() {
-            let payload_len = (*cmsg).cmsg_len - libc::CMSG_LEN(0) as usize;
-            let data = std::slice::from_raw_parts(libc::CMSG_DATA(cmsg), payload_len);
-            let (level, kind) = ((*cmsg).cmsg_level, (*cmsg).cmsg_type);
-            if (level, kind) == (libc::SOL_SOCKET, libc::SCM_RIGHTS) {
-                adopt_descriptors(data, decoded);
-            } else {
-                decoded.control.push(decode_one(level, kind, data));
-            }
-            cmsg = libc::CMSG_NXTHDR(header, cmsg);
+/// Parse the control messages `recvmsg(2)` wrote (`msg_controllen`
+/// bytes).
+fn decode_control(buffer: &[u8]) -> Decoded {
+    let mut decoded = Decoded::default();
+    for message in control::messages(buffer) {
+        if (message.level, message.kind) == (libc::SOL_SOCKET, libc::SCM_RIGHTS) {
+            adopt_descriptors(message.data, &mut decoded);
+        } else {
+            let (level, kind, data) = (message.level, message.kind, message.data);
+            decoded.control.push(decode_one(level, kind, data));
         }
     }
+    decoded
 }
 
+/// One control message other than passed descriptors, read field by
+/// field as Linux lays it out (`ucred`, `timeval`, `in_pktinfo`,
+/// `in6_pktinfo`, an `int` or a byte); a payload too short for its type is
+/// passed on as `Other`.
 fn decode_one(level: i32, kind: i32, data: &[u8]) -> ControlIn {
-    let other = || ControlIn::Other {
+    let int = |offset| field(data, offset).map(i32::from_ne_bytes);
+    let ipv4 = |offset| field(data, offset).map(Ipv4Addr::from);
+    let known = match (level, kind) {
+        (libc::SOL_SOCKET, libc::SCM_CREDENTIALS) => (|| {
+            Some(ControlIn::Credentials(libc::ucred {
+                pid: int(0)?,
+                uid: int(4)? as u32,
+                gid: int(8)? as u32,
+            }))
+        })(),
+        (libc::SOL_SOCKET, libc::SCM_TIMESTAMP) => (|| {
+            let seconds = i64::from_ne_bytes(field(data, 0)?);
+            let micros = i64::from_ne_bytes(field(data, 8)?);
+            let since_epoch = Duration::from_secs(u64::try_from(seconds).ok()?);
+            Some(ControlIn::Timestamp(
+                since_epoch + Duration::from_micros(u64::try_from(micros).ok()?),
+            ))
+        })(),
+        (libc::IPPROTO_IP, libc::IP_PKTINFO) => (|| {
+            Some(ControlIn::Ipv4PacketInfo {
+                interface: int(0)? as u32,
+                local: ipv4(4)?,
+                destination: ipv4(8)?,
+            })
+        })(),
+        (libc::IPPROTO_IPV6, libc::IPV6_PKTINFO) => (|| {
+            Some(ControlIn::Ipv6PacketInfo {
+                destination: Ipv6Addr::from(field::<16>(data, 0)?),
+                interface: int(16)? as u32,
+            })
+        })(),
+        (libc::IPPROTO_IP, libc::IP_TOS) => data.first().map(|tos| ControlIn::TypeOfService(*tos)),
+        (libc::IPPROTO_IPV6, libc::IPV6_TCLASS) => {
+            int(0).map(|class| ControlIn::TrafficClass(class as u8))
+        }
+        (libc::IPPROTO_IPV6, libc::IPV6_HOPLIMIT) => {
+            int(0).map(|hops| ControlIn::HopLimit(hops as u8))
+        }
+        _ => None,
+    };
+    known.unwrap_or_else(|| ControlIn::Other {
         level,
         kind,
         data: data.to_vec(),
-    };
-    match (level, kind) {
-        (libc::SOL_SOCKET, libc::SCM_CREDENTIALS) => {
-            read_plain(data).map_or_else(other, ControlIn::Credentials)
-        }
-        (libc::SOL_SOCKET, libc::SCM_TIMESTAMP) => read_plain::<libc::timeval>(data)
-            .map_or_else(other, |tv| {
-                ControlIn::Timestamp(Duration::new(tv.tv_sec as u64, tv.tv_usec as u32 * 1000))
-            }),
-        (libc::IPPROTO_IP, libc::IP_PKTINFO) => {
-            read_plain::<libc::in_pktinfo>(data).map_or_else(other, |info| {
-                ControlIn::Ipv4PacketInfo {
-                    interface: info.ipi_ifindex as u32,
-                    local: Ipv4Addr::from(u32::from_be(info.ipi_spec_dst.s_addr)),
-                    destination: Ipv4Addr::from(u32::from_be(info.ipi_addr.s_addr)),
-                }
-            })
-        }
-        (libc::IPPROTO_IPV6, libc::IPV6_PKTINFO) => read_plain::<libc::in6_pktinfo>(data)
-            .map_or_else(other, |info| ControlIn::Ipv6PacketInfo {
-                destination: Ipv6Addr::from(info.ipi6_addr.s6_addr),
-                interface: info.ipi6_ifindex,
-            }),
-        (libc::IPPROTO_IP, libc::IP_TOS) => data
-            .first()
-            .map_or_else(other, |tos| ControlIn::TypeOfService(*tos)),
-        (libc::IPPROTO_IPV6, libc::IPV6_TCLASS) => {
-            read_plain::<i32>(data).map_or_else(other, |class| ControlIn::TrafficClass(class as u8))
-        }
-        (libc::IPPROTO_IPV6, libc::IPV6_HOPLIMIT) => {
-            read_plain::<i32>(data).map_or_else(other, |hops| ControlIn::HopLimit(hops as u8))
-        }
-        _ => other(),
-    }
+    })
 }
 
 /// Take ownership of passed descriptors: sockets of a family and type the
 /// WIT knows become `HostSocket`s; the rest are closed and counted.
 fn adopt_descriptors(data: &[u8], decoded: &mut Decoded) {
-    for chunk in data.chunks_exact(size_of::<RawFd>()) {
-        let raw = RawFd::from_ne_bytes(chunk.try_into().expect("chunks are fd-sized"));
-        // SAFETY: each is a new descriptor the kernel installed for us.
+    for raw in control::ints(data) {
+        // SAFETY: each is a new descriptor the kernel installed for this
+        // process with this message; nothing else owns it.
         let fd = unsafe { OwnedFd::from_raw_fd(raw) };
         match adopt_socket(fd) {
             Some(socket) => decoded.sockets.push(socket),

@@ -3,6 +3,7 @@
 //! to and from these types.
 
 pub mod address;
+mod control;
 mod error;
 pub mod interfaces;
 pub mod lookups;

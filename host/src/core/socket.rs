@@ -19,7 +19,8 @@ use tokio::time::Instant;
 
 use crate::core::SocketError;
 use crate::core::address::SockAddress;
-use crate::core::{recv_buffer, unix_path};
+use crate::core::recv_buffer::{self, RecvBuffer};
+use crate::core::unix_path;
 use crate::policy::{AddrUse, Policy};
 
 /// An address family.
@@ -553,25 +554,21 @@ impl HostSocket {
             && flags & libc::MSG_PEEK == 0
             && self.sock_type == SockType::Stream
             && !matches!(wait, Wait::Never);
-        let mut buffer = recv_buffer::take(max_len);
+        let mut buffer = RecvBuffer::new(max_len);
         loop {
-            let filled = buffer.len();
-            let spare = max_len - filled;
             let received = self
                 .io(Interest::READABLE, wait, |s| {
-                    s.recv_with_flags(&mut buffer.spare_capacity_mut()[..spare], flags)
+                    s.recv_with_flags(recv_buffer::as_uninit(buffer.unfilled()), flags)
                 })
                 .await;
             match received {
                 Ok(received) => {
-                    // SAFETY: the kernel initialised `received` bytes after
-                    // `filled`; with `MSG_TRUNC` it may report more than fit.
-                    unsafe { buffer.set_len(filled + received.min(spare)) };
-                    if !wait_all || received == 0 || buffer.len() == max_len {
-                        return Ok(recv_buffer::finish(buffer));
+                    buffer.advance(received);
+                    if !wait_all || received == 0 || buffer.is_full() {
+                        return Ok(buffer.finish());
                     }
                 }
-                Err(_) if filled > 0 => return Ok(recv_buffer::finish(buffer)),
+                Err(_) if buffer.filled() > 0 => return Ok(buffer.finish()),
                 Err(error) => return Err(error),
             }
         }
@@ -591,14 +588,15 @@ impl HostSocket {
         let wait = self.wait_mode(flags);
         // The error queue reports on the guest's own sends.
         let check = self.checks_sources(policy) && flags & libc::MSG_ERRQUEUE == 0;
-        let mut buffer = recv_buffer::take(max_len);
+        let mut buffer = RecvBuffer::new(max_len);
         let (received, from) = self
             .io(Interest::READABLE, wait, |s| {
                 loop {
                     let (received, from) =
-                        s.recv_from_with_flags(&mut buffer.spare_capacity_mut()[..max_len], flags)?;
+                        s.recv_from_with_flags(recv_buffer::as_uninit(buffer.unfilled()), flags)?;
                     match from.as_socket() {
                         Some(source) if check && !policy.allows_peer(AddrUse::RecvFrom, source) => {
+                            buffer.discard(received);
                             drop_datagram(s, flags)?
                         }
                         _ => return Ok((received, from)),
@@ -606,12 +604,8 @@ impl HostSocket {
                 }
             })
             .await?;
-        // SAFETY: as in `recv`.
-        unsafe { buffer.set_len(received.min(max_len)) };
-        Ok((
-            recv_buffer::finish(buffer),
-            self.guest_source(policy, &from),
-        ))
+        buffer.advance(received);
+        Ok((buffer.finish(), self.guest_source(policy, &from)))
     }
 
     /// The source of a received datagram in the guest's view. A Unix path

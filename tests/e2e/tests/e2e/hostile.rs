@@ -6,6 +6,7 @@
 mod escapes;
 mod exhaustion;
 mod isolation;
+mod kernel;
 mod lifetimes;
 mod names;
 mod soak;
@@ -23,6 +24,7 @@ use self::exhaustion::{
     hostile_socket_exhaustion,
 };
 use self::isolation::{hostile_forged_handle, hostile_malformed, hostile_trap};
+use self::kernel::hostile_stale_bytes;
 use self::names::hostile_dns_unlisted;
 use self::soak::hostile_client_flood;
 use crate::{assert_test_exists, ipv6_available, loopback};
