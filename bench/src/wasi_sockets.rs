@@ -35,7 +35,9 @@ pub struct WasiSockets {
 }
 
 impl WasiSockets {
-    /// A runner on `engine`, whose configuration must allow async calls.
+    /// A runner on `engine`, whose configuration must allow async calls;
+    /// with a [`wasock_host::runner::Runner`]'s engine, its guests yield
+    /// every epoch tick as the runner's do.
     pub fn new(engine: &Engine) -> Result<WasiSockets> {
         let mut linker = Linker::new(engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
@@ -67,6 +69,7 @@ impl WasiSockets {
             table: ResourceTable::new(),
         };
         let mut store = wasmtime::Store::new(&self.engine, state);
+        wasock_host::runner::yield_every_tick(&mut store);
         let command = Command::instantiate_async(&mut store, component, &self.linker).await?;
         match command.wasi_cli_run().call_run(&mut store).await {
             Ok(Ok(())) => Ok(0),

@@ -113,6 +113,7 @@ impl RunArgs {
             policy: self.policy()?,
             limits: self.limits.limits(),
             wasm_limits: self.limits.wasm_limits(),
+            timeout: self.limits.timeout,
             inherit_stdin: true,
             ..GuestConfig::default()
         })

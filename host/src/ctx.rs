@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use wasmtime::component::{HasData, Linker, ResourceTable};
 
+use crate::core::in_flight::InFlight;
 use crate::core::lookups::LookupSlots;
 use crate::policy::Policy;
 
@@ -15,9 +16,21 @@ use crate::policy::Policy;
 /// `docs/security.md` lists each limit with the test that shows it holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
-    /// Open sockets and pollers at once (each holds a descriptor); more fail
-    /// with `too-many-open-files` (EMFILE). Default 1024.
+    /// Sockets and pollers alive at once; more fail with
+    /// `too-many-open-files` (EMFILE). A socket counts until the kernel
+    /// releases it: a socket the guest passed in an `SCM_RIGHTS` message
+    /// counts after its handles are gone, for as long as the message
+    /// holding it is queued or its receiver keeps it. Default 1024.
     pub max_sockets: usize,
+    /// Socket-buffer memory the guest's sockets may hold in the kernel:
+    /// the send and receive buffer sizes of every socket alive, as
+    /// [`max_sockets`](Self::max_sockets) counts them (the kernel's
+    /// defaults for a new socket, the sizes the kernel reports after
+    /// `SO_SNDBUF`/`SO_RCVBUF`). A new socket beyond it fails with
+    /// `no-buffer-space` (ENOBUFS), and so does a buffer size that would
+    /// pass it. Default 512 MiB (about 1,200 datagram or 3,600 TCP sockets
+    /// of the kernel's default sizes).
+    pub max_buffer_bytes: usize,
     /// Bytes one call moves between the guest and a socket. A receive
     /// (`recv`, `recv-from`, `recv-msg`) asking for more is clamped before
     /// anything is allocated; a stream send (`send`, `send-to`, `send-msg`)
@@ -50,6 +63,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_sockets: 1024,
+            max_buffer_bytes: 512 << 20,
             max_bytes_per_call: 1 << 20,
             max_in_flight_bytes: 1 << 20,
             max_poll_targets: 65536,
@@ -65,7 +79,12 @@ impl Default for Limits {
 pub struct SocketsCtx {
     pub(crate) policy: Policy,
     pub(crate) limits: Limits,
+    /// Socket and poller handles held.
     pub(crate) open_sockets: usize,
+    /// Buffer bytes charged for the sockets held.
+    pub(crate) buffer_bytes: usize,
+    /// Sockets passed away and let go of that the kernel keeps alive.
+    pub(crate) in_flight: InFlight,
     pub(crate) inherited: Vec<Arc<OwnedFd>>,
     /// Places for name lookups in progress; clones share them.
     pub(crate) lookups: LookupSlots,
@@ -86,6 +105,8 @@ impl SocketsCtx {
             lookups: LookupSlots::new(limits.max_dns_lookups),
             limits,
             open_sockets: 0,
+            buffer_bytes: 0,
+            in_flight: InFlight::default(),
             inherited: Vec::new(),
         }
     }
@@ -125,6 +146,19 @@ impl SocketsCtx {
     /// How many sockets (and pollers) the guest holds open.
     pub fn open_sockets(&self) -> usize {
         self.open_sockets
+    }
+
+    /// How many sockets the guest passed away in messages and no longer
+    /// holds, that the kernel may still keep alive (they count against
+    /// [`Limits::max_sockets`] until it releases them).
+    pub fn sockets_in_flight(&self) -> usize {
+        self.in_flight.sockets()
+    }
+
+    /// Socket-buffer bytes charged to the guest (see
+    /// [`Limits::max_buffer_bytes`]), those of sockets in flight included.
+    pub fn buffer_bytes(&self) -> usize {
+        self.buffer_bytes + self.in_flight.buffer_bytes()
     }
 }
 

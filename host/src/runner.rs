@@ -1,15 +1,25 @@
 //! Running a guest component: the engine and linker (WASI plus wasock), a
 //! cache of compiled components, and one store per guest.
+//!
+//! Guests are interruptible. The engine counts epochs, advanced every
+//! [`EPOCH_TICK`] by a thread of its own, and a guest that computes for a
+//! tick yields to the other tasks of its thread (a guest waiting in a
+//! socket call has yielded already). So many guests on one thread are
+//! served in turn however long one of them spins, and a run stops within
+//! about a tick of its time limit ([`GuestConfig::timeout`]) or of
+//! [`StopHandle::stop`], whether the guest computes or waits.
 
 use std::hash::{Hash, Hasher};
 use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 use wasmtime::component::{Component, Linker, ResourceTable};
 use wasmtime::error::Context;
-use wasmtime::{Config, Engine, Result, Store, StoreLimits, StoreLimitsBuilder};
+use wasmtime::{Config, Engine, Result, Store, StoreLimits, StoreLimitsBuilder, UpdateDeadline};
 use wasmtime_wasi::p2::bindings::Command;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{FsPerms, I32Exit, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
@@ -107,6 +117,108 @@ impl std::str::FromStr for Preopen {
     }
 }
 
+/// How often the engine's epoch advances: the longest a guest computes
+/// before it yields to the other tasks of its thread.
+pub const EPOCH_TICK: Duration = Duration::from_millis(10);
+
+/// Why [`Runner::run`] stopped a guest before it ended: the error it
+/// returns, which an embedder finds with `error.downcast_ref::<Stopped>()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Stopped {
+    /// The guest ran for its whole [`GuestConfig::timeout`].
+    #[error("the guest was stopped at its time limit of {0:?}")]
+    TimedOut(Duration),
+    /// [`StopHandle::stop`] was called.
+    #[error("the guest was stopped by its stop handle")]
+    ByHandle,
+}
+
+/// Stops a guest from elsewhere: cloned into [`GuestConfig::stop`] and kept
+/// by the embedder, whose [`stop`](Self::stop) makes the run return
+/// [`Stopped::ByHandle`] within about a tick, whether the guest computes
+/// or waits in a socket call, and drops its store (closing every socket it
+/// held). Stopping before the run starts stops it at once.
+#[derive(Debug, Clone, Default)]
+pub struct StopHandle(Arc<StopState>);
+
+#[derive(Debug, Default)]
+struct StopState {
+    stopped: AtomicBool,
+    wake: tokio::sync::Notify,
+}
+
+impl StopHandle {
+    /// A handle that has not stopped anything yet.
+    pub fn new() -> StopHandle {
+        StopHandle::default()
+    }
+
+    /// Stop the guests run with this handle (or a clone of it). Safe to
+    /// call from any thread, any number of times.
+    pub fn stop(&self) {
+        self.0.stopped.store(true, Ordering::SeqCst);
+        self.0.wake.notify_waiters();
+    }
+
+    /// Whether [`stop`](Self::stop) was called.
+    pub fn is_stopped(&self) -> bool {
+        self.0.stopped.load(Ordering::SeqCst)
+    }
+
+    /// Wait until [`stop`](Self::stop) is called.
+    async fn stopped(&self) {
+        loop {
+            let woken = self.0.wake.notified();
+            tokio::pin!(woken);
+            // Registered before the flag is read, so a stop in between
+            // still wakes it.
+            woken.as_mut().enable();
+            if self.is_stopped() {
+                return;
+            }
+            woken.await;
+        }
+    }
+}
+
+/// Make a store of a [`Runner`]'s engine interruptible as the runner's own
+/// stores are: its guest yields to the other tasks of its thread after each
+/// [`EPOCH_TICK`] of computation. An embedder that makes its own stores
+/// from [`Runner::engine`] calls this on each, and runs its guests with the
+/// `*_async` calls; a store left alone traps at its guest's first function
+/// call, as wasmtime's epoch deadline starts expired.
+///
+/// The guest yields with `tokio::task::yield_now`, which lets the runtime
+/// look at its timers and sockets before it runs the guest again: a guest
+/// that only computes would otherwise leave them unattended for tens of
+/// ticks on a current-thread runtime, and its neighbours' sockets and its
+/// own time limit with them.
+pub fn yield_every_tick<T: 'static>(store: &mut Store<T>) {
+    store.set_epoch_deadline(1);
+    store.epoch_deadline_callback(|_| {
+        Ok(UpdateDeadline::YieldCustom(
+            1,
+            Box::pin(tokio::task::yield_now()),
+        ))
+    });
+}
+
+/// Advance `engine`'s epoch every [`EPOCH_TICK`] on a thread of its own,
+/// for as long as the engine exists.
+fn start_epoch_ticker(engine: &Engine) -> std::io::Result<()> {
+    let engine = engine.weak();
+    std::thread::Builder::new()
+        .name("wasock-epoch".into())
+        .spawn(move || {
+            while let Some(engine) = engine.upgrade() {
+                engine.increment_epoch();
+                drop(engine);
+                std::thread::sleep(EPOCH_TICK);
+            }
+        })?;
+    Ok(())
+}
+
 /// Everything one guest run needs besides the component.
 #[derive(Clone, Default)]
 pub struct GuestConfig {
@@ -131,6 +243,13 @@ pub struct GuestConfig {
     /// Open sockets handed to the guest, which takes them with
     /// `take-inherited-sockets`.
     pub inherited_sockets: Vec<Arc<OwnedFd>>,
+    /// The longest the guest may run, from the start of [`Runner::run`]
+    /// (instantiation included); then the run returns
+    /// [`Stopped::TimedOut`]. None: no limit. Needs a tokio runtime with
+    /// its time driver.
+    pub timeout: Option<Duration>,
+    /// Stops the guest when the embedder's clone of it is stopped.
+    pub stop: StopHandle,
 }
 
 /// Compiles, caches and runs guest components.
@@ -143,8 +262,12 @@ pub struct Runner {
 impl Runner {
     /// A runner whose compiled components are cached in `cache_dir` (none:
     /// compile every time).
+    ///
+    /// The engine has epoch interruption on (see the [module](self)), and
+    /// a thread that advances its epoch for as long as it exists.
     pub fn new(cache_dir: Option<PathBuf>) -> Result<Runner> {
-        let engine = Engine::new(&Config::new())?;
+        let engine = Engine::new(Config::new().epoch_interruption(true))?;
+        start_epoch_ticker(&engine).context("cannot start the epoch thread")?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
         crate::add_to_linker(&mut linker)?;
@@ -238,10 +361,36 @@ impl Runner {
     }
 
     /// Instantiate and run a guest's `wasi:cli/run`; return its exit code.
-    /// A trap is an error.
+    /// A trap is an error, and so is [`Stopped`]: the guest ran past
+    /// `config.timeout`, or `config.stop` was stopped. Dropping the future
+    /// stops the guest too.
     pub async fn run(&self, component: &Component, config: GuestConfig) -> Result<i32> {
+        let (stop, timeout) = (config.stop.clone(), config.timeout);
+        let stopped = async {
+            match timeout {
+                Some(limit) => tokio::time::timeout(limit, stop.stopped())
+                    .await
+                    .map_or(Stopped::TimedOut(limit), |()| Stopped::ByHandle),
+                None => {
+                    stop.stopped().await;
+                    Stopped::ByHandle
+                }
+            }
+        };
+        // A spinning guest yields every tick, so the stop is looked at
+        // every tick; dropping the guest's future drops its store.
+        tokio::select! {
+            biased;
+            why = stopped => Err(why.into()),
+            exit = self.run_to_end(component, config) => exit,
+        }
+    }
+
+    /// [`run`](Self::run) without the stops.
+    async fn run_to_end(&self, component: &Component, config: GuestConfig) -> Result<i32> {
         let mut store = Store::new(&self.engine, guest_state(config)?);
         store.limiter(|state| &mut state.wasm_limits);
+        yield_every_tick(&mut store);
         let command = Command::instantiate_async(&mut store, component, &self.linker).await?;
         match command.wasi_cli_run().call_run(&mut store).await {
             Ok(Ok(())) => Ok(0),
@@ -351,4 +500,24 @@ fn rand_suffix() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     COUNTER.fetch_add(1, Ordering::Relaxed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Code compiled for an engine with epoch interruption differs from
+    /// code compiled without it, so the cache keys differ too.
+    #[test]
+    fn the_cache_key_covers_epoch_interruption() {
+        let interruptible = Runner::new(None).unwrap();
+        let engine = Engine::new(&Config::new()).unwrap();
+        let plain = Runner {
+            linker: Linker::new(&engine),
+            engine,
+            cache_dir: None,
+        };
+        let key = |runner: &Runner| runner.cache_key(Sha256::new().chain_update(b"component"));
+        assert_ne!(key(&interruptible), key(&plain));
+    }
 }

@@ -89,6 +89,7 @@ fn help_documents_every_flag_with_an_example() {
         "--dir",
         "--cache-dir",
         "--no-cache",
+        "--timeout",
     ] {
         let documented = help
             .lines()
@@ -510,7 +511,15 @@ fn allow_multicast_grants_joining_groups() {
         !ungranted.status.success() && printed.contains("--allow-multicast"),
         "{printed}"
     );
-    let granted = output(&[&["run", "--allow-multicast"], &expect_granted[..]].concat());
+    // The program also joins on an unknown interface index, whose errno
+    // only shows with --allow-interfaces.
+    let granted = output(
+        &[
+            &["run", "--allow-multicast", "--allow-interfaces"],
+            &expect_granted[..],
+        ]
+        .concat(),
+    );
     assert!(
         granted.status.success(),
         "{}{}",
@@ -863,6 +872,28 @@ fn max_sockets_sets_the_socket_quota() {
     assert!(text(&run.stdout).ends_with("quota held\n"));
 }
 
+#[test]
+fn max_socket_buffers_sets_the_buffer_budget() {
+    let run = output(&[
+        "run",
+        "--loopback-only",
+        "--max-socket-buffers",
+        "48M",
+        programs::HOSTILE_BUFFER_BUDGET,
+        &(48usize << 20).to_string(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}{}",
+        text(&run.stdout),
+        text(&run.stderr)
+    );
+    assert!(text(&run.stdout).ends_with(
+        "buffer budget held
+"
+    ));
+}
+
 /// What [`growing_component`] grows.
 enum Grow {
     /// The memory, by this many 64 KiB pages.
@@ -931,4 +962,43 @@ fn max_table_elements_bounds_table_growth() {
         "a guest cannot grow a table past 1,048,576 elements by default: {}",
         text(&refused.stderr)
     );
+}
+
+/// A component whose `wasi:cli/run` loops forever without a call out.
+fn spinning_component(dir: &TempDir) -> String {
+    let wat = r#"(component
+         (core module $m
+           (func (export "run") (result i32)
+             (loop $forever (br $forever))
+             (i32.const 0)))
+         (core instance $i (instantiate $m))
+         (func $run (result (result)) (canon lift (core func $i "run")))
+         (instance $run-instance (export "run" (func $run)))
+         (export "wasi:cli/run@0.2.0" (instance $run-instance)))"#;
+    let path = dir.path().join("spin.wasm");
+    std::fs::write(&path, wat::parse_str(wat).expect("valid component text")).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn timeout_stops_a_spinning_guest() {
+    let dir = TempDir::new("timeout");
+    let spin = spinning_component(&dir);
+    // Compiled once first, so that the limit times the run alone.
+    let _ = output(&["run", "--timeout", "1ms", &spin]);
+    let started = std::time::Instant::now();
+    let stopped = output(&["run", "--timeout", "500ms", &spin]);
+    let took = started.elapsed();
+    let stderr = text(&stopped.stderr);
+    assert_eq!(stopped.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("stopped at its time limit of 500ms"),
+        "the message names the limit: {stderr}"
+    );
+    assert!(
+        took >= Duration::from_millis(500) && took < Duration::from_secs(5),
+        "stopped after {took:?}"
+    );
+    let refused = output(&["run", "--timeout", "0s", &spin]);
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stderr));
 }

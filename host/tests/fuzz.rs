@@ -5,13 +5,20 @@
 //!
 //! No call may panic or hang; every error is an `errno` (a trap only for a
 //! forged or stale handle); the guest's socket count matches the sockets it
-//! holds; and every descriptor is closed at the end. `WASOCK_FUZZ_STEPS`
-//! sets the number of calls (3,000 by default), `WASOCK_FUZZ_SEED` the seed.
+//! holds; and every descriptor is closed at the end. After every step the
+//! invariants of [`invariants`] hold too: no received byte the fuzzer did
+//! not send, no more sockets alive in the kernel and no more socket-buffer
+//! memory than the quotas allow, and no call that cannot wait holding the
+//! thread. `WASOCK_FUZZ_STEPS` sets the number of calls (3,000 by default),
+//! `WASOCK_FUZZ_SEED` the seed.
+
+#[path = "fuzz/invariants.rs"]
+mod invariants;
 
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::sync::Mutex;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use wasmtime::component::{Resource, ResourceTable};
 use wasock_artifacts::TempDir;
@@ -33,8 +40,67 @@ static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 /// The longest any single call may take.
 const CALL_LIMIT: Duration = Duration::from_secs(10);
 
+/// The longest a step may take when none of its calls can wait for
+/// long: every fuzzed socket is non-blocking or has a timeout below 20 ms.
+/// The calls of [`MAY_WAIT`] are exempt.
+const STEP_LIMIT: Duration = Duration::from_secs(1);
+
+/// Calls that may wait longer than [`STEP_LIMIT`] without holding the
+/// thread: name lookups wait for the resolver, and `close` waits for as
+/// long as `SO_LINGER` says (as natively; a drop returns at once).
+const MAY_WAIT: [&str; 2] = [LOOKUP, "close"];
+
+/// The longest a call may hold the thread at once (one poll of its
+/// future): a call that sleeps in the kernel holds it; a call that waits
+/// lets it go.
+const HOLD_LIMIT: Duration = Duration::from_millis(500);
+
+/// How long a step may hold the thread before the watchdog fails the test
+/// (longer than [`CALL_LIMIT`], which catches steps that hang while they
+/// let the thread go).
+const WATCHDOG: Duration = Duration::from_secs(20);
+
 /// The prefix of abstract names the policy grants.
 const ABSTRACT: &str = "wasock-fuzz-";
+
+/// The name of a step's call, by the number that chooses it.
+const CALLS: [&str; 32] = [
+    "create-socket",
+    "create-socket",
+    "create-socket",
+    "create-socket",
+    "socketpair",
+    "create-poller",
+    "bind",
+    "bind",
+    "listen",
+    "accept",
+    "connect",
+    "connect",
+    "send",
+    "send-all",
+    "send-to",
+    "send-msg",
+    "recv",
+    "recv",
+    "recv-from",
+    "recv-msg",
+    "shutdown",
+    "close",
+    "drop",
+    "dup",
+    "set-option and get-option",
+    "local-address and remote-address",
+    "poll",
+    "poller",
+    "set-timeout",
+    "connected pair",
+    "connected pair",
+    LOOKUP,
+];
+
+/// The call that waits for the resolver.
+const LOOKUP: &str = "name lookups";
 
 /// A seeded xorshift64* generator: the same seed, the same sequence.
 struct Random(u64);
@@ -60,8 +126,10 @@ impl Random {
         &items[self.below(items.len())]
     }
 
-    fn bytes(&mut self, len: usize) -> Vec<u8> {
-        (0..len).map(|_| self.next() as u8).collect()
+    /// `len` random bytes of [`invariants::ALPHABET`].
+    fn text(&mut self, len: usize) -> Vec<u8> {
+        let (first, count) = (*invariants::ALPHABET.start(), invariants::ALPHABET.len());
+        (0..len).map(|_| first + self.below(count) as u8).collect()
     }
 }
 
@@ -73,8 +141,31 @@ fn env_number(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
-fn open_descriptors() -> usize {
-    std::fs::read_dir("/proc/self/fd").unwrap().count()
+/// Run `future`; return its output and the longest of its polls, which is
+/// the longest it held the thread at once.
+async fn longest_poll<F: Future>(future: F) -> (F::Output, Duration) {
+    let mut future = std::pin::pin!(future);
+    let mut longest = Duration::ZERO;
+    let output = std::future::poll_fn(|context| {
+        let started = Instant::now();
+        let poll = future.as_mut().poll(context);
+        longest = longest.max(started.elapsed());
+        poll
+    })
+    .await;
+    (output, longest)
+}
+
+/// The process's open descriptors and what each refers to.
+fn open_descriptors() -> BTreeMap<String, std::path::PathBuf> {
+    std::fs::read_dir("/proc/self/fd")
+        .unwrap()
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let target = std::fs::read_link(entry.path()).unwrap_or_default();
+            Some((entry.file_name().to_string_lossy().into_owned(), target))
+        })
+        .collect()
 }
 
 /// What the test holds in the resource table, by index.
@@ -95,6 +186,12 @@ struct Fuzz {
     random: Random,
     traps: usize,
     errors: BTreeMap<i32, usize>,
+    /// Fills the host's buffers with poison before each receive.
+    poison: invariants::Poison,
+    /// Counts the sockets the guest keeps alive.
+    census: invariants::Census,
+    /// The step being made, for failure messages.
+    step: usize,
 }
 
 impl Fuzz {
@@ -171,11 +268,16 @@ impl Fuzz {
     /// later call waits long.
     async fn adopt(&mut self, socket: Resource<HostSocket>) {
         let rep = socket.rep();
+        self.shorten_timeout(rep).await;
+        self.held.insert(rep, Held::Socket { closed: false });
+    }
+
+    /// Give `rep` a random timeout below 20 ms, or non-blocking mode.
+    async fn shorten_timeout(&mut self, rep: u32) {
         let timeout = Some(self.random.below(20) as u64 * 1_000_000);
         socket::HostSocket::set_timeout(&mut self.view(), Resource::new_borrow(rep), timeout)
             .await
             .unwrap();
-        self.held.insert(rep, Held::Socket { closed: false });
     }
 
     async fn remember_local(&mut self, rep: u32) {
@@ -245,7 +347,7 @@ impl Fuzz {
 
     fn data(&mut self) -> Vec<u8> {
         let len = *self.random.pick(&[0usize, 1, 100, 5000, 70_000]);
-        self.random.bytes(len)
+        self.random.text(len)
     }
 
     fn length(&mut self) -> u64 {
@@ -262,9 +364,10 @@ impl Fuzz {
             0 => SocketOption::ReuseAddress(flag),
             1 => SocketOption::ReusePort(flag),
             2 => SocketOption::KeepAlive(flag),
-            3 => SocketOption::Linger(flag.then_some(number % 3)),
-            4 => SocketOption::ReceiveBufferSize(u64::from(number) * 7),
-            5 => SocketOption::SendBufferSize(n),
+            // A close waits for the linger time, within the call limit.
+            3 => SocketOption::Linger(flag.then(|| *self.random.pick(&[0, 1, 2, 5]))),
+            4 => SocketOption::ReceiveBufferSize(self.buffer_size(number)),
+            5 => SocketOption::SendBufferSize(self.buffer_size(number)),
             6 => SocketOption::Broadcast(flag),
             7 => SocketOption::NoDelay(flag),
             8 => SocketOption::Ttl(number % 300),
@@ -282,11 +385,19 @@ impl Fuzz {
         }
     }
 
+    /// A socket buffer size: tiny, ordinary, huge or out of range.
+    fn buffer_size(&mut self, number: u32) -> u64 {
+        *self
+            .random
+            .pick(&[0, 1, 4096, u64::from(number) * 7, 1 << 30, u64::MAX])
+    }
+
     fn option_name(&mut self) -> OptionName {
         *self.random.pick(&[
             OptionName::ReuseAddress,
             OptionName::Linger,
             OptionName::ReceiveBufferSize,
+            OptionName::SendBufferSize,
             OptionName::PendingError,
             OptionName::SocketType,
             OptionName::Domain,
@@ -303,9 +414,29 @@ impl Fuzz {
         ])
     }
 
-    /// One random call.
-    async fn step(&mut self) {
-        let choice = self.random.below(30);
+    /// One random call, then the invariants.
+    async fn step(&mut self, step: usize) {
+        let choice = self.random.below(CALLS.len());
+        self.step = step;
+        let what = format!("step {step}, {}", CALLS[choice]);
+        let started = Instant::now();
+        let ((), held) = tokio::time::timeout(CALL_LIMIT, longest_poll(self.call(choice)))
+            .await
+            .unwrap_or_else(|_| panic!("{what} hung"));
+        let took = started.elapsed();
+        assert!(
+            held <= HOLD_LIMIT,
+            "{what} held the thread for {held:?} at once: a call blocked in the kernel"
+        );
+        assert!(
+            MAY_WAIT.contains(&CALLS[choice]) || took <= STEP_LIMIT,
+            "{what} took {took:?}, although none of its calls could wait that long"
+        );
+        self.assert_invariants(&what).await;
+    }
+
+    /// The call `choice` names in [`CALLS`], with random arguments.
+    async fn call(&mut self, choice: usize) {
         match choice {
             0..=3 => {
                 let family = *self.random.pick(&[
@@ -366,7 +497,8 @@ impl Fuzz {
             9 => {
                 let (this, forged) = self.socket();
                 let accepted = socket::HostSocket::accept(&mut self.view(), this).await;
-                if let Some((socket, _)) = self.outcome("accept", forged, accepted) {
+                if let Some((socket, peer)) = self.outcome("accept", forged, accepted) {
+                    assert_name("accept", &peer);
                     self.adopt(socket).await;
                 }
             }
@@ -396,19 +528,8 @@ impl Fuzz {
                 self.outcome("send-to", forged, sent);
             }
             15 => self.send_msg().await,
-            16 | 17 => {
-                let (this, forged) = self.socket();
-                let (len, flags) = (self.length(), self.flags());
-                let received = socket::HostSocket::recv(&mut self.view(), this, len, flags).await;
-                self.outcome("recv", forged, received);
-            }
-            18 => {
-                let (this, forged) = self.socket();
-                let (len, flags) = (self.length(), self.flags());
-                let received =
-                    socket::HostSocket::recv_from(&mut self.view(), this, len, flags).await;
-                self.outcome("recv-from", forged, received);
-            }
+            16 | 17 => self.recv().await,
+            18 => self.recv_from().await,
             19 => self.recv_msg().await,
             20 => {
                 let (this, forged) = self.socket();
@@ -451,15 +572,28 @@ impl Fuzz {
                 let (this, forged) = self.socket();
                 let name = self.option_name();
                 let got = socket::HostSocket::get_option(&mut self.view(), this, name).await;
-                self.outcome("get-option", forged, got);
+                if let Some(SocketOption::CongestionControl(algorithm)) =
+                    self.outcome("get-option", forged, got)
+                {
+                    assert!(
+                        algorithm
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'_'),
+                        "get-option returned congestion control {algorithm:?}: not a kernel name"
+                    );
+                }
             }
             25 => {
                 let (this, forged) = self.socket();
                 let local = socket::HostSocket::local_address(&mut self.view(), this).await;
-                self.outcome("local-address", forged, local);
+                if let Some(local) = self.outcome("local-address", forged, local) {
+                    assert_name("local-address", &local);
+                }
                 let (this, forged) = self.socket();
                 let remote = socket::HostSocket::remote_address(&mut self.view(), this).await;
-                self.outcome("remote-address", forged, remote);
+                if let Some(remote) = self.outcome("remote-address", forged, remote) {
+                    assert_name("remote-address", &remote);
+                }
             }
             26 => self.poll().await,
             27 => self.poller().await,
@@ -469,8 +603,14 @@ impl Fuzz {
                 let set = socket::HostSocket::set_timeout(&mut self.view(), this, timeout).await;
                 self.outcome("set-timeout", forged, set.map_err(SocketError::Trap));
             }
+            29 | 30 => self.connected_pair().await,
             _ => self.lookup().await,
         }
+    }
+
+    /// The guest's socket count matches what it holds, and what it keeps
+    /// alive in the kernel is within its quotas.
+    async fn assert_invariants(&self, what: &str) {
         let expected = self
             .held
             .values()
@@ -479,9 +619,41 @@ impl Fuzz {
         assert_eq!(
             self.ctx.open_sockets(),
             expected,
-            "the guest's socket count matches what it holds"
+            "{what}: the guest's socket count matches what it holds"
         );
-        assert!(self.ctx.open_sockets() <= self.ctx.limits().max_sockets);
+        let limits = self.ctx.limits();
+        assert!(self.ctx.open_sockets() <= limits.max_sockets);
+        self.census
+            .assert_within(limits.max_sockets, limits.max_buffer_bytes, what)
+            .await;
+    }
+
+    /// Drop every socket and poller the guest holds, as the end of a guest
+    /// does; no drop may hold the thread.
+    async fn drop_everything(&mut self) {
+        let held: Vec<(u32, Held)> = self.held.iter().map(|(r, h)| (*r, *h)).collect();
+        for (rep, held) in held {
+            let started = Instant::now();
+            let view = &mut self.view();
+            match held {
+                Held::Socket { .. } => {
+                    socket::HostSocket::drop(view, Resource::new_own(rep))
+                        .await
+                        .unwrap();
+                }
+                Held::Poller => {
+                    socket::HostPoller::drop(view, Resource::new_own(rep))
+                        .await
+                        .unwrap();
+                }
+            }
+            let took = started.elapsed();
+            assert!(
+                took <= STEP_LIMIT,
+                "dropping {held:?} held the thread for {took:?}"
+            );
+            self.held.remove(&rep);
+        }
     }
 
     async fn send_msg(&mut self) {
@@ -510,20 +682,174 @@ impl Fuzz {
         self.outcome("send-msg", forged, sent);
     }
 
+    /// Poison the host's buffers before a receive on `rep` with `flags`;
+    /// return what to call the socket in a failure if every byte received
+    /// must be one the fuzzer sent, `None` if the kernel writes some
+    /// itself (the headers of raw and ICMP sockets, the error queue) or
+    /// the handle is forged.
+    async fn before_receive(
+        &mut self,
+        rep: u32,
+        forged: bool,
+        flags: MessageFlags,
+    ) -> Option<String> {
+        self.poison.spread().await;
+        if forged || flags.contains(MessageFlags::ERROR_QUEUE) {
+            return None;
+        }
+        let this = || Resource::<HostSocket>::new_borrow(rep);
+        let family = socket::HostSocket::family(&mut self.view(), this())
+            .await
+            .unwrap();
+        let kind = socket::HostSocket::type_(&mut self.view(), this())
+            .await
+            .unwrap();
+        let protocol = socket::HostSocket::protocol(&mut self.view(), this())
+            .await
+            .unwrap();
+        let kernel_headers = kind == SocketType::Raw
+            || [libc::IPPROTO_ICMP, libc::IPPROTO_ICMPV6].contains(&protocol);
+        (!kernel_headers)
+            .then(|| format!("{family:?} {kind:?} socket (protocol {protocol}), flags {flags:?}"))
+    }
+
+    /// Check what a receive returned: its bytes (when `checked` names the
+    /// socket), their number, and the source's name.
+    fn assert_received(
+        &self,
+        call: &str,
+        checked: &Option<String>,
+        (len, data): (u64, &[u8]),
+        from: Option<&SocketAddress>,
+    ) {
+        let limit = len.min(self.ctx.limits().max_bytes_per_call as u64);
+        assert!(
+            data.len() as u64 <= limit,
+            "{call} returned {} of {limit} bytes",
+            data.len()
+        );
+        if let Some(socket) = checked {
+            let what = format!("step {}, {call} on a {socket}", self.step);
+            invariants::assert_sent_bytes(&what, data);
+        }
+        if let Some(address) = from {
+            assert_name(call, address);
+        }
+    }
+
+    async fn recv(&mut self) {
+        let (this, forged) = self.socket();
+        let (len, flags) = (self.length(), self.flags());
+        let checked = self.before_receive(this.rep(), forged, flags).await;
+        let received = socket::HostSocket::recv(&mut self.view(), this, len, flags).await;
+        if let Some(data) = self.outcome("recv", forged, received) {
+            self.assert_received("recv", &checked, (len, &data), None);
+        }
+    }
+
+    async fn recv_from(&mut self) {
+        let (this, forged) = self.socket();
+        let (len, flags) = (self.length(), self.flags());
+        let checked = self.before_receive(this.rep(), forged, flags).await;
+        let received = socket::HostSocket::recv_from(&mut self.view(), this, len, flags).await;
+        if let Some((data, from)) = self.outcome("recv-from", forged, received) {
+            self.assert_received("recv-from", &checked, (len, &data), Some(&from));
+        }
+    }
+
     async fn recv_msg(&mut self) {
         let (this, forged) = self.socket();
         let (len, control, flags) = (self.length(), self.length(), self.flags());
+        let checked = self.before_receive(this.rep(), forged, flags).await;
         let received =
             socket::HostSocket::recv_msg(&mut self.view(), this, len, control, flags).await;
         if let Some(message) = self.outcome("recv-msg", forged, received) {
+            let from = message.address.as_ref();
+            self.assert_received("recv-msg", &checked, (len, &message.data), from);
             for item in message.ancillary {
-                if let IncomingAncillary::Rights(sockets) = item {
-                    for socket in sockets {
-                        self.adopt(socket).await;
+                match item {
+                    IncomingAncillary::Rights(sockets) => {
+                        for socket in sockets {
+                            self.adopt(socket).await;
+                        }
                     }
+                    IncomingAncillary::Other(raw) => {
+                        invariants::assert_no_poison_run("recv-msg's ancillary data", &raw.data);
+                    }
+                    _ => {}
                 }
             }
         }
+    }
+
+    /// A socket of `family` and `kind` that waits up to 50 ms, held.
+    async fn make(&mut self, family: AddressFamily, kind: SocketType) -> Option<u32> {
+        let made = socket::Host::create_socket(&mut self.view(), family, kind, 0).await;
+        let rep = self.outcome("create-socket", false, made)?.rep();
+        self.held.insert(rep, Held::Socket { closed: false });
+        let patient = Some(50_000_000);
+        socket::HostSocket::set_timeout(&mut self.view(), Resource::new_borrow(rep), patient)
+            .await
+            .unwrap();
+        Some(rep)
+    }
+
+    /// A connected pair on loopback, TCP or UDP over IPv4 or IPv6 (for
+    /// TCP with its listener): what the receive invariants need most, and
+    /// what random calls rarely build.
+    async fn connected_pair(&mut self) {
+        let (family, loopback) = *self.random.pick(&[
+            (
+                AddressFamily::Inet,
+                SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            ),
+            (
+                AddressFamily::Inet6,
+                SocketAddr::from((Ipv6Addr::LOCALHOST, 0)),
+            ),
+        ]);
+        let kind = *self.random.pick(&[SocketType::Stream, SocketType::Dgram]);
+        let this = Resource::<HostSocket>::new_borrow;
+        let loopback = || SocketAddress::from(SockAddress::Ip(loopback));
+        let Some(first) = self.make(family, kind).await else {
+            return;
+        };
+        let bound = socket::HostSocket::bind(&mut self.view(), this(first), loopback()).await;
+        self.outcome("bind", false, bound);
+        if kind == SocketType::Stream {
+            let listening = socket::HostSocket::listen(&mut self.view(), this(first), 8).await;
+            self.outcome("listen", false, listening);
+        }
+        let Some(second) = self.make(family, kind).await else {
+            return;
+        };
+        let bound = socket::HostSocket::bind(&mut self.view(), this(second), loopback()).await;
+        self.outcome("bind", false, bound);
+        self.connect_to(second, first).await;
+        if kind == SocketType::Dgram {
+            self.connect_to(first, second).await;
+        } else {
+            let accepted = socket::HostSocket::accept(&mut self.view(), this(first)).await;
+            if let Some((socket, peer)) = self.outcome("accept", false, accepted) {
+                assert_name("accept", &peer);
+                self.adopt(socket).await;
+            }
+        }
+        for rep in [first, second] {
+            self.remember_local(rep).await;
+            self.shorten_timeout(rep).await;
+        }
+    }
+
+    /// Connect `from` to the local address of `to`.
+    async fn connect_to(&mut self, from: u32, to: u32) {
+        let this = Resource::<HostSocket>::new_borrow;
+        let Ok(address) = socket::HostSocket::local_address(&mut self.view(), this(to)).await
+        else {
+            return;
+        };
+        let connected = socket::HostSocket::connect(&mut self.view(), this(from), address).await;
+        self.outcome("connect", false, connected);
     }
 
     async fn poll(&mut self) {
@@ -642,6 +968,22 @@ impl Fuzz {
     }
 }
 
+/// Panic unless a socket name the host reported is one the kernel could
+/// have given: Unix paths and abstract names are printable ASCII, as every
+/// name the fuzzer binds (and the kernel's autobind names) are.
+fn assert_name(call: &str, address: &SocketAddress) {
+    let printable = |bytes: &[u8]| bytes.iter().all(|b| (b' '..=b'~').contains(b));
+    let sane = match SockAddress::from(address.clone()) {
+        SockAddress::UnixPath(path) => printable(path.as_bytes()),
+        SockAddress::UnixAbstract(name) => printable(&name),
+        SockAddress::Ip(_) | SockAddress::Unnamed => true,
+    };
+    assert!(
+        sane,
+        "{call} returned the name {address:?}: bytes no socket was named with"
+    );
+}
+
 /// A policy granting loopback, a Unix directory and an abstract prefix.
 fn loopback_policy(granted: &std::path::Path) -> Policy {
     let rule = |text: &str| text.parse::<AddrRule>().unwrap();
@@ -657,25 +999,36 @@ fn loopback_policy(granted: &std::path::Path) -> Policy {
 }
 
 /// Random host calls: no panic, no hang, sane errors, an exact socket
-/// count, and no descriptor left open.
+/// count, the invariants of [`invariants`] after every step, and no
+/// descriptor left open. The calls run in a network namespace of their
+/// own, on a thread a watchdog watches.
 #[test]
 fn random_host_calls() {
     let _alone = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(host_calls());
-}
-
-/// The body of [`random_host_calls`].
-async fn host_calls() {
-    let steps = env_number("WASOCK_FUZZ_STEPS", 3_000);
+    let steps = env_number("WASOCK_FUZZ_STEPS", 3_000) as usize;
     let seed = env_number("WASOCK_FUZZ_SEED", 0x5eed_cafe);
     println!("{steps} steps from seed {seed} (WASOCK_FUZZ_SEED={seed} repeats them)");
+    let progress = Arc::new(invariants::Progress::new(format!("seed {seed}")));
+    let watched = Arc::clone(&progress);
+    invariants::watch(progress, WATCHDOG, move || {
+        let private = invariants::private_network();
+        let started = Instant::now();
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(host_calls(steps, seed, private, &watched));
+        println!("{steps} steps in {:?}", started.elapsed());
+    });
+}
+
+/// The body of [`random_host_calls`]: `steps` calls from `seed`, kernel
+/// sockets counted when the namespace is `private`.
+async fn host_calls(steps: usize, seed: u64, private: bool, progress: &invariants::Progress) {
     let granted = TempDir::new("fuzz");
     let limits = Limits {
         max_sockets: 48,
+        max_buffer_bytes: 48 << 20,
         max_bytes_per_call: 8192,
         max_in_flight_bytes: 4096,
         max_poll_targets: 16,
@@ -690,36 +1043,38 @@ async fn host_calls() {
         random: Random(seed | 1),
         traps: 0,
         errors: BTreeMap::new(),
+        poison: invariants::Poison::new().await,
+        census: invariants::Census::new(private),
+        step: 0,
     };
+    // What the resolver keeps open after its first use is in the baseline.
     fuzz.lookup().await;
     let baseline = open_descriptors();
     for step in 0..steps {
-        tokio::time::timeout(CALL_LIMIT, fuzz.step())
-            .await
-            .unwrap_or_else(|_| panic!("step {step} (seed {seed}) hung"));
+        progress.begin(step);
+        fuzz.step(step).await;
     }
-    let held: Vec<(u32, Held)> = fuzz.held.iter().map(|(r, h)| (*r, *h)).collect();
-    for (rep, held) in held {
-        match held {
-            Held::Socket { .. } => {
-                socket::HostSocket::drop(&mut fuzz.view(), Resource::new_own(rep))
-                    .await
-                    .unwrap();
-            }
-            Held::Poller => {
-                socket::HostPoller::drop(&mut fuzz.view(), Resource::new_own(rep))
-                    .await
-                    .unwrap();
-            }
-        }
-    }
+    progress.begin(steps);
+    fuzz.drop_everything().await;
     assert_eq!(fuzz.ctx.open_sockets(), 0);
     println!(
         "{} traps on forged handles; errnos: {:?}",
         fuzz.traps, fuzz.errors
     );
-    drop(granted);
-    assert_eq!(open_descriptors(), baseline, "every descriptor was closed");
+    // The guest ends: its context goes with everything it kept.
+    let Fuzz {
+        ctx, table, poison, ..
+    } = fuzz;
+    drop((ctx, table, granted));
+    let left: Vec<_> = open_descriptors()
+        .into_iter()
+        .filter(|(fd, _)| !baseline.contains_key(fd))
+        .collect();
+    assert!(
+        left.is_empty(),
+        "every descriptor was closed, but not {left:?}"
+    );
+    poison.close().await;
 }
 
 /// Random text for the rule parsers: pieces of valid rules, run together.

@@ -44,6 +44,8 @@ pub fn start_wasock(service: &Service) -> Result<Vec<String>> {
         }
         Service::Scale => {
             limits.max_sockets = SCALE_SOCKETS;
+            // Each connection is charged the kernel's TCP buffer defaults.
+            limits.max_buffer_bytes = SCALE_SOCKETS << 20;
             let args = vec!["127.0.0.1".to_string(), "0".to_string()];
             (wasock_artifacts::BENCH_SCALE_SERVER, vec![args])
         }

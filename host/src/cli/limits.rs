@@ -1,5 +1,9 @@
 //! The quota flags of `wasock run` and `wasock python`: each sets one field
-//! of [`Limits`] or [`WasmLimits`], and an absent flag keeps its default.
+//! of [`Limits`] or [`WasmLimits`], or the time limit
+//! ([`GuestConfig::timeout`](crate::runner::GuestConfig::timeout)), and an
+//! absent flag keeps its default.
+
+use std::time::Duration;
 
 use clap::Args;
 
@@ -10,10 +14,23 @@ use crate::runner::WasmLimits;
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Quotas")]
 pub struct LimitArgs {
-    /// Most sockets and pollers open at once; more fail with EMFILE.
+    /// Most sockets and pollers alive at once, sockets passed away in
+    /// messages not yet received included; more fail with EMFILE.
     /// Example: --max-sockets 64
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_sockets)]
     pub max_sockets: usize,
+
+    /// Most socket-buffer memory the guest's sockets may hold in the
+    /// kernel (their send and receive buffer sizes, summed); a new socket
+    /// or a larger SO_SNDBUF/SO_RCVBUF beyond it fails with ENOBUFS.
+    /// Example: --max-socket-buffers 64M
+    #[arg(
+        long,
+        value_name = "SIZE",
+        value_parser = parse_size,
+        default_value_t = Limits::default().max_buffer_bytes
+    )]
+    pub max_socket_buffers: usize,
 
     /// Most bytes one send or receive moves: larger receives are clamped,
     /// larger stream sends are partial, larger datagrams fail with
@@ -65,6 +82,12 @@ pub struct LimitArgs {
         default_value_t = WasmLimits::default().max_table_elements
     )]
     pub max_table_elements: usize,
+
+    /// Most wall-clock time the guest may run, whether it computes or
+    /// waits: then it is stopped and wasock exits with an error. No limit
+    /// by default. Takes ms, s, m or h. Example: --timeout 30s
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
 }
 
 impl LimitArgs {
@@ -72,6 +95,7 @@ impl LimitArgs {
     pub fn limits(&self) -> Limits {
         Limits {
             max_sockets: self.max_sockets,
+            max_buffer_bytes: self.max_socket_buffers,
             max_bytes_per_call: self.max_bytes_per_call,
             max_in_flight_bytes: self.max_in_flight_bytes,
             max_poll_targets: self.max_poll_targets,
@@ -85,6 +109,28 @@ impl LimitArgs {
             max_memory_bytes: self.max_memory,
             max_table_elements: self.max_table_elements,
         }
+    }
+}
+
+/// A duration: digits followed by ms, s, m or h, not zero (a guest could
+/// then not even start).
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let malformed = || format!("`{text}` is not a duration such as 500ms, 30s, 2m or 1h");
+    let unit_at = text
+        .find(|c: char| !c.is_ascii_digit())
+        .ok_or_else(malformed)?;
+    let count: u64 = text[..unit_at].parse().map_err(|_| malformed())?;
+    let unit = match &text[unit_at..] {
+        "ms" => Duration::from_millis(1),
+        "s" => Duration::from_secs(1),
+        "m" => Duration::from_secs(60),
+        "h" => Duration::from_secs(3600),
+        _ => return Err(malformed()),
+    };
+    match unit.checked_mul(u32::try_from(count).map_err(|_| format!("`{text}` is too long"))?) {
+        Some(Duration::ZERO) => Err("a duration must be longer than zero".into()),
+        Some(duration) => Ok(duration),
+        None => Err(format!("`{text}` is too long")),
     }
 }
 
@@ -135,6 +181,7 @@ mod tests {
     fn each_flag_sets_its_limit() {
         let flags = parse(&[
             "--max-sockets=7",
+            "--max-socket-buffers=8M",
             "--max-bytes-per-call=64K",
             "--max-in-flight-bytes=3M",
             "--max-poll-targets=9",
@@ -146,6 +193,7 @@ mod tests {
             flags.limits(),
             Limits {
                 max_sockets: 7,
+                max_buffer_bytes: 8 << 20,
                 max_bytes_per_call: 64 << 10,
                 max_in_flight_bytes: 3 << 20,
                 max_poll_targets: 9,
@@ -159,6 +207,33 @@ mod tests {
                 max_table_elements: 100,
             }
         );
+    }
+
+    #[test]
+    fn durations_take_units_and_reject_the_rest() {
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
+        assert_eq!(
+            parse(&["--timeout=2m"]).timeout,
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(parse(&[]).timeout, None);
+        for bad in [
+            "",
+            "30",
+            "s",
+            "0s",
+            "1.5s",
+            "-1s",
+            "10 s",
+            "5sec",
+            "99999999999h",
+        ] {
+            assert!(parse_duration(bad).is_err(), "{bad:?}");
+        }
+        assert!(parse_duration("3x").unwrap_err().contains("3x"));
     }
 
     #[test]

@@ -17,7 +17,7 @@ use tokio::io::Interest;
 use crate::core::address::SockAddress;
 use crate::core::control;
 use crate::core::recv_buffer::RecvBuffer;
-use crate::core::socket::{MsgFlags, drop_datagram};
+use crate::core::socket::{MsgFlags, RECV_FLAGS, SEND_FLAGS, drop_datagram};
 use crate::core::sockopt::get_int;
 use crate::core::{Family, HostSocket, SockType, SocketError};
 use crate::policy::{AddrUse, Policy};
@@ -122,7 +122,7 @@ impl HostSocket {
             if !control_buffer.is_empty() {
                 header = header.with_control(&control_buffer);
             }
-            socket.sendmsg(&header, flags | libc::MSG_NOSIGNAL)
+            socket.sendmsg(&header, flags | SEND_FLAGS)
         })
         .await
     }
@@ -209,7 +209,7 @@ fn receive_message(
             let received = libc::recvmsg(
                 socket.as_raw_fd(),
                 &mut header,
-                flags | libc::MSG_CMSG_CLOEXEC,
+                flags | RECV_FLAGS | libc::MSG_CMSG_CLOEXEC,
             );
             if received < 0 {
                 return Err(io::Error::last_os_error());
@@ -376,14 +376,13 @@ pub(crate) fn adopt_socket(fd: OwnedFd) -> Option<HostSocket> {
         libc::SOCK_RAW => SockType::Raw,
         _ => return None,
     };
-    // Linux keeps O_NONBLOCK on the open file description, which the sender
-    // shares: the host's sockets are always non-blocking.
-    socket.set_nonblocking(true).ok()?;
     let bound = socket
         .local_addr()
         .is_ok_and(|name| match name.as_socket() {
             Some(ip) => ip.port() != 0,
             None => !name.is_unnamed(),
         });
-    Some(HostSocket::from_socket(socket, family, sock_type, bound))
+    let mut adopted = HostSocket::from_socket(socket, family, sock_type, bound);
+    adopted.take_over().ok()?;
+    Some(adopted)
 }

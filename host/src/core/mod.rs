@@ -3,8 +3,10 @@
 //! to and from these types.
 
 pub mod address;
+pub(crate) mod buffer_charge;
 mod control;
 mod error;
+pub(crate) mod in_flight;
 pub mod interfaces;
 pub mod lookups;
 pub mod message;
@@ -14,6 +16,7 @@ pub mod poll;
 pub mod poller;
 mod recv_buffer;
 pub mod resolve;
+mod search_list;
 pub mod services;
 pub mod socket;
 pub mod sockopt;

@@ -12,7 +12,7 @@ use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 
 use crate::core::SocketError;
 use crate::core::netdb::{self, HostEntry, HostFailure, blocking};
-use crate::core::resolve::{self, Hints, ResolveFailure};
+use crate::core::resolve::{self, Hints, ResolveFailure, Search};
 use crate::policy::{Action, Policy, Subject};
 
 /// Translate a socket address into a host and a service name, like
@@ -68,7 +68,8 @@ pub async fn get_host_by_name(
         policy.audit(Action::Lookup, || Subject::Name(name.clone()), true);
         // A name with a NUL in it names no host.
         let name = CString::new(name).map_err(|_| HostFailure::HErrno(netdb::HOST_NOT_FOUND))?;
-        return blocking(move || netdb::host_by_name(&name, family))
+        let search = Search::for_policy(policy);
+        return blocking(move || search.run(|| netdb::host_by_name(&name, family)))
             .await
             .map_err(|trap| HostFailure::System(trap.into()))?;
     }

@@ -51,6 +51,8 @@ const MAX_BUFFER: usize = 1 << 20;
 const NI_MAXSERV: usize = 32;
 
 // The reentrant lookups of glibc that the libc crate does not declare.
+// SAFETY: the signatures are glibc's (`netdb.h`), with the C types of the
+// libc crate; each call below states what it passes.
 unsafe extern "C" {
     fn gethostbyname2_r(
         name: *const c_char,
@@ -279,32 +281,35 @@ unsafe fn string(text: *const c_char) -> String {
 /// `getnameinfo(3)` with `NI_*` `flags`.
 pub fn name_info(address: SocketAddr, flags: i32) -> Result<(String, String), ResolveFailure> {
     let address = socket2::SockAddr::from(address);
-    let mut host = [0 as c_char; libc::NI_MAXHOST as usize];
-    let mut service = [0 as c_char; NI_MAXSERV];
+    let mut host = [0u8; libc::NI_MAXHOST as usize];
+    let mut service = [0u8; NI_MAXSERV];
     // SAFETY: `address` is a valid socket address of its length, and the
     // buffers are writable for the lengths given.
     let rc = unsafe {
         libc::getnameinfo(
             address.as_ptr().cast(),
             address.len(),
-            host.as_mut_ptr(),
+            host.as_mut_ptr().cast(),
             host.len() as libc::socklen_t,
-            service.as_mut_ptr(),
+            service.as_mut_ptr().cast(),
             service.len() as libc::socklen_t,
             flags,
         )
     };
     match rc {
-        0 => {}
-        libc::EAI_SYSTEM => {
-            return Err(ResolveFailure::System(
-                std::io::Error::last_os_error().into(),
-            ));
-        }
-        code => return Err(ResolveFailure::Gai(code)),
+        0 => Ok((until_nul(&host), until_nul(&service))),
+        libc::EAI_SYSTEM => Err(ResolveFailure::System(
+            std::io::Error::last_os_error().into(),
+        )),
+        code => Err(ResolveFailure::Gai(code)),
     }
-    // SAFETY: getnameinfo NUL-terminates both buffers on success.
-    unsafe { Ok((string(host.as_ptr()), string(service.as_ptr()))) }
+}
+
+/// The text of a buffer a C call filled, up to its first NUL (all of it
+/// if it has none).
+fn until_nul(buffer: &[u8]) -> String {
+    let end = buffer.iter().position(|b| *b == 0).unwrap_or(buffer.len());
+    String::from_utf8_lossy(&buffer[..end]).into_owned()
 }
 
 /// The port of a service, like `getservbyname(3)`.
@@ -401,6 +406,33 @@ mod tests {
             name_info(address, libc::NI_NUMERICHOST | libc::NI_NAMEREQD),
             Err(ResolveFailure::Gai(libc::EAI_NONAME))
         ));
+    }
+
+    /// The buffer doubles while a call asks for more room, up to a bound.
+    #[test]
+    fn buffers_grow_on_erange_and_stop() {
+        let found = lookup_r(
+            |call: Call<'_, libc::protoent>| {
+                if call.buffer.len() < 4 * FIRST_BUFFER {
+                    return libc::ERANGE;
+                }
+                call.entry.p_proto = 42;
+                *call.result = &mut *call.entry;
+                0
+            },
+            |entry| entry.p_proto,
+        );
+        assert_eq!(found.ok(), Some(42));
+        let never = lookup_r(|_: Call<'_, libc::protoent>| libc::ERANGE, |_| ());
+        assert_eq!(never.err(), Some((libc::ERANGE, 0)));
+    }
+
+    #[test]
+    fn reverse_lookups_give_entries_or_host_errors() {
+        match host_by_address(IpAddr::from([127, 0, 0, 1])) {
+            Ok(entry) => assert!(!entry.name.is_empty()),
+            Err(failure) => assert!(matches!(failure, HostFailure::HErrno(_))),
+        }
     }
 
     #[test]

@@ -6,19 +6,26 @@
 
 use std::collections::HashMap;
 use std::io;
-use std::os::fd::RawFd;
+use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
 use std::time::Duration;
 
+use rustix::event::{PollFd, PollFlags, Timespec};
 use tokio::time::Instant;
 
 use crate::core::SocketError;
 use crate::core::poller::Poller;
 
+/// A zero timeout: check, do not wait.
+const NOW: Timespec = Timespec {
+    tv_sec: 0,
+    tv_nsec: 0,
+};
+
 /// One socket to watch: its fd (`None` if closed) and `POLL*` interest bits.
 #[derive(Debug, Clone, Copy)]
-pub struct PollTarget {
+pub struct PollTarget<'fd> {
     /// The socket's fd, or `None` for a closed socket (reported `POLLNVAL`).
-    pub fd: Option<RawFd>,
+    pub fd: Option<BorrowedFd<'fd>>,
     /// `POLLIN`, `POLLPRI`, `POLLOUT`, `POLLRDHUP` bits.
     pub events: i16,
 }
@@ -26,7 +33,7 @@ pub struct PollTarget {
 /// Wait until a target is ready or the timeout expires; return the index
 /// and `revents` of every ready target.
 pub async fn poll(
-    targets: &[PollTarget],
+    targets: &[PollTarget<'_>],
     timeout: Option<Duration>,
 ) -> Result<Vec<(u32, i16)>, SocketError> {
     let deadline = timeout.map(|t| Instant::now() + t);
@@ -47,30 +54,25 @@ pub async fn poll(
     }
 }
 
-/// `poll(2)` with a zero timeout.
-fn poll_now(targets: &[PollTarget]) -> Result<Vec<(u32, i16)>, SocketError> {
-    let mut fds: Vec<libc::pollfd> = targets
+/// `poll(2)` with a zero timeout. Closed targets are not passed to the
+/// kernel and report `POLLNVAL`.
+fn poll_now(targets: &[PollTarget<'_>]) -> Result<Vec<(u32, i16)>, SocketError> {
+    let mut fds: Vec<PollFd<'_>> = targets
         .iter()
-        .map(|t| libc::pollfd {
-            fd: t.fd.unwrap_or(-1),
-            events: t.events,
-            revents: 0,
+        .filter_map(|target| {
+            let events = PollFlags::from_bits_retain(target.events as u16);
+            Some(PollFd::from_borrowed_fd(target.fd?, events))
         })
         .collect();
-    // SAFETY: `fds` is a valid array of `fds.len()` pollfd structs.
-    let n = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, 0) };
-    if n < 0 {
-        return Err(io::Error::last_os_error().into());
-    }
-    Ok(fds
+    rustix::event::poll(&mut fds, Some(&NOW)).map_err(io::Error::from)?;
+    let mut polled = fds.iter();
+    Ok(targets
         .iter()
-        .zip(targets)
         .enumerate()
-        .filter_map(|(index, (fd, target))| {
-            let revents = if target.fd.is_none() {
-                libc::POLLNVAL
-            } else {
-                fd.revents
+        .filter_map(|(index, target)| {
+            let revents = match target.fd {
+                None => libc::POLLNVAL,
+                Some(_) => polled.next().map_or(0, |fd| fd.revents().bits() as i16),
             };
             (revents != 0).then_some((index as u32, revents))
         })
@@ -79,17 +81,17 @@ fn poll_now(targets: &[PollTarget]) -> Result<Vec<(u32, i16)>, SocketError> {
 
 /// A level-triggered poller watching every open target. A socket listed
 /// more than once is watched for all the events its entries ask for.
-fn watching(targets: &[PollTarget]) -> Result<Poller, SocketError> {
-    let mut interest: HashMap<RawFd, i16> = HashMap::new();
+fn watching(targets: &[PollTarget<'_>]) -> Result<Poller, SocketError> {
+    let mut interest: HashMap<RawFd, (BorrowedFd<'_>, i16)> = HashMap::new();
     for target in targets {
         if let Some(fd) = target.fd {
-            *interest.entry(fd).or_default() |= target.events;
+            interest.entry(fd.as_raw_fd()).or_insert((fd, 0)).1 |= target.events;
         }
     }
     let mut poller = Poller::new(interest.len())?;
-    for (fd, events) in interest {
+    for (fd, events) in interest.into_values() {
         // The key is unused: a wake-up only repeats the `poll(2)` check.
-        poller.register(Some(fd), 0, events, false)?;
+        poller.add(fd, 0, events, false)?;
     }
     Ok(poller)
 }
@@ -97,7 +99,7 @@ fn watching(targets: &[PollTarget]) -> Result<Poller, SocketError> {
 #[cfg(test)]
 mod tests {
     use std::net::UdpSocket;
-    use std::os::fd::AsRawFd;
+    use std::os::fd::AsFd;
 
     use super::*;
 
@@ -106,7 +108,7 @@ mod tests {
     async fn a_socket_listed_twice_is_watched_for_both_entries() {
         let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
         let address = socket.local_addr().unwrap();
-        let fd = Some(socket.as_raw_fd());
+        let fd = Some(socket.as_fd());
         let targets = [
             PollTarget {
                 fd,
@@ -127,5 +129,31 @@ mod tests {
         let ready = poll(&targets, Some(Duration::from_secs(10))).await.unwrap();
         sender.join().unwrap();
         assert_eq!(ready, [(1, libc::POLLIN)]);
+    }
+
+    /// Closed targets report `POLLNVAL` at their own index, and the open
+    /// ones around them keep theirs.
+    #[tokio::test(flavor = "current_thread")]
+    async fn closed_targets_report_nval_in_place() {
+        let (quiet, ready) = (
+            UdpSocket::bind("127.0.0.1:0").unwrap(),
+            UdpSocket::bind("127.0.0.1:0").unwrap(),
+        );
+        quiet.send_to(b"x", ready.local_addr().unwrap()).unwrap();
+        let target = |fd| PollTarget {
+            fd,
+            events: libc::POLLIN,
+        };
+        let targets = [
+            target(None),
+            target(Some(quiet.as_fd())),
+            target(None),
+            target(Some(ready.as_fd())),
+        ];
+        let found = poll(&targets, Some(Duration::ZERO)).await.unwrap();
+        assert_eq!(
+            found,
+            [(0, libc::POLLNVAL), (2, libc::POLLNVAL), (3, libc::POLLIN)]
+        );
     }
 }

@@ -14,8 +14,8 @@
 use std::ffi::{CStr, CString};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 
-use crate::core::{SocketError, netdb};
-use crate::policy::{Action, Policy, Subject};
+use crate::core::{SocketError, netdb, search_list};
+use crate::policy::{Action, GuestText, Policy, Subject};
 
 /// The hints of a lookup: `ai_family`, `ai_socktype`, `ai_protocol`,
 /// `ai_flags` as libc values.
@@ -63,18 +63,20 @@ pub async fn get_address_info(
     hints: Hints,
 ) -> Result<Vec<AddrInfo>, ResolveFailure> {
     let Some(host) = host else {
-        return lookup(None, service, hints).await;
+        return lookup(None, service, hints, Search::Native).await;
     };
+    check_scope(policy, &host).map_err(ResolveFailure::System)?;
     let audit = |allowed| policy.audit(Action::Lookup, || Subject::Name(host.clone()), allowed);
     if policy.allows_dns_name(&host) {
         audit(true);
-        return lookup(Some(host), service, hints).await;
+        return lookup(Some(host), service, hints, Search::for_policy(policy)).await;
     }
     let numeric = Hints {
         flags: hints.flags | libc::AI_NUMERICHOST,
         ..hints
     };
-    match lookup(Some(host.clone()), service.clone(), numeric).await {
+    // A numeric host asks no name server.
+    match lookup(Some(host.clone()), service.clone(), numeric, Search::Native).await {
         Err(ResolveFailure::Gai(libc::EAI_NONAME)) if hints.flags & libc::AI_NUMERICHOST == 0 => {}
         result => {
             audit(true);
@@ -87,8 +89,57 @@ pub async fn get_address_info(
     }
     audit(false);
     Err(ResolveFailure::System(SocketError::denied(format!(
-        "name lookup of `{host}` is not granted by the policy (grant it with --allow-dns or --allow-dns-name)"
+        "name lookup of `{}` is not granted by the policy (grant it with --allow-dns or --allow-dns-name)",
+        GuestText(&host)
     ))))
+}
+
+/// Which names the resolver may ask its name server for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Search {
+    /// As configured, the search domains included: for lookups of any name
+    /// when every name is granted (`--allow-dns`), and for lookups that ask
+    /// no name server (numeric hosts, services alone).
+    Native,
+    /// The name as given only (see [`search_list`]).
+    NameAsGiven,
+}
+
+impl Search {
+    /// The search a lookup of a granted name may use: the search list only
+    /// when the policy grants every name; a name granted by a pattern or a
+    /// rule is looked up as it is.
+    pub(crate) fn for_policy(policy: &Policy) -> Search {
+        if policy.allows_dns() {
+            Search::Native
+        } else {
+            Search::NameAsGiven
+        }
+    }
+
+    /// Run `lookup` with this search.
+    pub(crate) fn run<T>(self, lookup: impl FnOnce() -> T) -> T {
+        match self {
+            Search::Native => lookup(),
+            Search::NameAsGiven => search_list::without_search_list(lookup),
+        }
+    }
+}
+
+/// Check the scope id of a numeric IPv6 host (`fe80::1%eth0`): glibc turns
+/// an interface name into its index, and fails for a name the host does
+/// not have, so a name needs the interfaces grant. A number reveals
+/// nothing and needs none.
+pub(crate) fn check_scope(policy: &Policy, host: &str) -> Result<(), SocketError> {
+    match host.split_once('%') {
+        Some((_, scope)) if scope.is_empty() || !scope.bytes().all(|b| b.is_ascii_digit()) => {
+            policy.check_interfaces(&format!(
+                "an interface name as a scope id (`%{}`)",
+                GuestText(scope)
+            ))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// `localhost` and names under `.localhost` (RFC 6761).
@@ -109,7 +160,14 @@ async fn loopback(service: Option<String>, hints: Hints) -> Result<Vec<AddrInfo>
         if hints.family != libc::AF_UNSPEC && hints.family != family {
             continue;
         }
-        match lookup(Some(address.into()), service.clone(), numeric).await {
+        match lookup(
+            Some(address.into()),
+            service.clone(),
+            numeric,
+            Search::Native,
+        )
+        .await
+        {
             Ok(found) => results.extend(found),
             Err(error) => {
                 first_error.get_or_insert(error);
@@ -128,11 +186,13 @@ async fn loopback(service: Option<String>, hints: Hints) -> Result<Vec<AddrInfo>
     }
 }
 
-/// Run `getaddrinfo(3)` on the blocking pool.
+/// Run `getaddrinfo(3)` on the blocking pool, with or without the
+/// resolver's search list.
 async fn lookup(
     host: Option<String>,
     service: Option<String>,
     hints: Hints,
+    search: Search,
 ) -> Result<Vec<AddrInfo>, ResolveFailure> {
     let to_c = |s: Option<String>| {
         s.map(CString::new)
@@ -141,7 +201,7 @@ async fn lookup(
     };
     let host = to_c(host)?;
     let service = to_c(service)?;
-    netdb::blocking(move || getaddrinfo(host.as_deref(), service.as_deref(), hints))
+    netdb::blocking(move || search.run(|| getaddrinfo(host.as_deref(), service.as_deref(), hints)))
         .await
         .map_err(|trap| ResolveFailure::System(trap.into()))?
 }

@@ -10,6 +10,8 @@ use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
@@ -19,8 +21,9 @@ use tokio::time::Instant;
 
 use crate::core::SocketError;
 use crate::core::address::SockAddress;
+use crate::core::buffer_charge;
 use crate::core::recv_buffer::{self, RecvBuffer};
-use crate::core::unix_path;
+use crate::core::{sockopt, unix_path};
 use crate::policy::{AddrUse, Policy};
 
 /// An address family.
@@ -59,11 +62,22 @@ impl SockType {
     }
 }
 
+/// How often a lingering close looks at what is left to deliver.
+const LINGER_CHECK: Duration = Duration::from_millis(10);
+
 /// `shutdown(2)`'s `how`.
 pub use std::net::Shutdown;
 
 /// Per-call flags for send and receive, as `MSG_*` bits.
 pub type MsgFlags = libc::c_int;
+
+/// Flags every send passes: no `SIGPIPE`, and never wait in the kernel,
+/// even on a socket whose open file description another process shares
+/// in blocking mode (the host waits for readiness itself).
+pub(crate) const SEND_FLAGS: MsgFlags = libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT;
+
+/// Flags every receive passes: never wait in the kernel.
+pub(crate) const RECV_FLAGS: MsgFlags = libc::MSG_DONTWAIT;
 
 /// How long a call may wait for readiness.
 #[derive(Debug, Clone, Copy)]
@@ -87,6 +101,41 @@ struct Fd(RawFd);
 impl AsRawFd for Fd {
     fn as_raw_fd(&self) -> RawFd {
         self.0
+    }
+}
+
+/// What one kernel socket is charged to its guest, shared by the guest's
+/// handles of it (a socket and its duplicates).
+#[derive(Debug)]
+pub(crate) struct Charge {
+    /// Send plus receive buffer bytes.
+    buffer_bytes: AtomicUsize,
+    /// Whether a handle of it was passed in an `SCM_RIGHTS` message, so
+    /// that the kernel may keep it alive after the last handle goes.
+    passed: AtomicBool,
+}
+
+impl Charge {
+    fn new(buffer_bytes: usize) -> Arc<Charge> {
+        Arc::new(Charge {
+            buffer_bytes: AtomicUsize::new(buffer_bytes),
+            passed: AtomicBool::new(false),
+        })
+    }
+
+    /// Send plus receive buffer bytes charged.
+    pub(crate) fn buffer_bytes(&self) -> usize {
+        self.buffer_bytes.load(Ordering::Relaxed)
+    }
+
+    /// Charge `bytes` from now on.
+    pub(crate) fn set_buffer_bytes(&self, bytes: usize) {
+        self.buffer_bytes.store(bytes, Ordering::Relaxed);
+    }
+
+    /// Whether the socket was passed to someone.
+    pub(crate) fn was_passed(&self) -> bool {
+        self.passed.load(Ordering::Relaxed)
     }
 }
 
@@ -117,6 +166,16 @@ pub struct HostSocket {
     /// differ from the names the kernel holds for confined paths.
     unix_local: Option<SockAddress>,
     unix_peer: Option<SockAddress>,
+    /// What the kernel socket is charged; `None` once released.
+    charge: Option<Arc<Charge>>,
+    /// `SO_LINGER` with a time, kept by the host: the kernel's copy stays
+    /// off so that no close sleeps in the kernel (see
+    /// [`close_lingering`](Self::close_lingering)).
+    linger: Option<Duration>,
+    /// Whether the open file description, shared with the process that
+    /// passed the socket, is in blocking mode (see
+    /// [`take_over`](Self::take_over)).
+    blocking_description: bool,
 }
 
 impl HostSocket {
@@ -138,6 +197,11 @@ impl HostSocket {
             protocol,
         )?;
         Ok(Self::from_socket(socket, family, sock_type, false))
+    }
+
+    /// The buffer bytes a new socket of this kind is charged.
+    pub(crate) fn new_charge(family: Family, sock_type: SockType) -> usize {
+        buffer_charge::default_charge(family, sock_type)
     }
 
     pub(crate) fn from_socket(
@@ -162,6 +226,11 @@ impl HostSocket {
     ) -> HostSocket {
         HostSocket {
             registration: None,
+            charge: Some(Charge::new(buffer_charge::default_charge(
+                family, sock_type,
+            ))),
+            linger: None,
+            blocking_description: false,
             socket: Some(socket),
             family,
             sock_type,
@@ -208,7 +277,27 @@ impl HostSocket {
         dup.unix_peer = self.unix_peer.clone();
         dup.recv_timeout = self.recv_timeout;
         dup.send_timeout = self.send_timeout;
+        dup.charge = self.charge.clone();
+        dup.linger = self.linger;
         Ok(dup)
+    }
+
+    /// What the kernel socket is charged, until the handle is released.
+    pub(crate) fn charge(&self) -> Option<&Arc<Charge>> {
+        self.charge.as_ref()
+    }
+
+    /// Give up this handle's share of the charge: `Some` when it was the
+    /// last handle of the kernel socket.
+    pub(crate) fn release_charge(&mut self) -> Option<Charge> {
+        self.charge.take().and_then(Arc::into_inner)
+    }
+
+    /// Note that the socket was passed in an `SCM_RIGHTS` message.
+    pub(crate) fn mark_passed(&self) {
+        if let Some(charge) = &self.charge {
+            charge.passed.store(true, Ordering::Relaxed);
+        }
     }
 
     /// The family given at creation.
@@ -275,8 +364,9 @@ impl HostSocket {
         match address {
             SockAddress::Ip(ip) => {
                 self.expect_ip_family()?;
-                policy.check_ip(AddrUse::Bind, *ip)?;
-                self.os_socket()?.bind(&SockAddr::from(*ip))?;
+                let os = self.os_socket()?;
+                policy.check_local(AddrUse::Bind, *ip, || sockopt::carries_ipv4(os))?;
+                os.bind(&SockAddr::from(*ip))?;
                 self.bind_address = Some(*ip);
             }
             SockAddress::UnixPath(path) => {
@@ -316,9 +406,12 @@ impl HostSocket {
             // a bound one was checked when it was bound.
             Family::Unix => return self.listen_unchecked(backlog),
         };
+        let carries_ipv4 = || self.os_socket().is_ok_and(sockopt::carries_ipv4);
         match (self.bound, self.bind_address) {
-            (false, _) => policy.check_ip(AddrUse::ListenImplicitBind, unspecified)?,
-            (true, Some(asked)) => policy.check_ip(AddrUse::Listen, asked)?,
+            (false, _) => {
+                policy.check_local(AddrUse::ListenImplicitBind, unspecified, carries_ipv4)?
+            }
+            (true, Some(asked)) => policy.check_local(AddrUse::Listen, asked, carries_ipv4)?,
             // Bound elsewhere (passed to this guest): its address now. A
             // connected socket cannot listen; the kernel says so (EINVAL).
             (true, None) => {
@@ -326,7 +419,7 @@ impl HostSocket {
                 if let (Some(local), Err(_)) =
                     (socket.local_addr()?.as_socket(), socket.peer_addr())
                 {
-                    policy.check_ip(AddrUse::Listen, local)?;
+                    policy.check_local(AddrUse::Listen, local, carries_ipv4)?;
                 }
             }
         }
@@ -350,6 +443,7 @@ impl HostSocket {
         &mut self,
         policy: &Policy,
     ) -> Result<(HostSocket, SockAddress), SocketError> {
+        self.expect_nonblocking()?;
         let wait = self.wait_mode(0);
         let inspect = self.family != Family::Unix && policy.inspects_peers(AddrUse::Accept);
         let (socket, peer) = self
@@ -374,6 +468,12 @@ impl HostSocket {
         // Linux copies the listener's SO_RCVTIMEO and SO_SNDTIMEO.
         accepted.recv_timeout = self.recv_timeout;
         accepted.send_timeout = self.send_timeout;
+        // and its buffer sizes.
+        let listener_charge = self.charge.as_ref().map(|charge| charge.buffer_bytes());
+        if let Some(bytes) = listener_charge {
+            accepted.charge = Some(Charge::new(bytes));
+        }
+        accepted.linger = self.linger;
         Ok((accepted, guest_address(policy, &peer)))
     }
 
@@ -385,6 +485,7 @@ impl HostSocket {
         address: &SockAddress,
     ) -> Result<(), SocketError> {
         let (sockaddr, _anchor) = self.remote_sockaddr(policy, AddrUse::Connect, address)?;
+        self.expect_nonblocking()?;
         let wait = self.wait_mode(0);
         let started = self.os_socket()?.connect(&sockaddr);
         let result = match started {
@@ -456,7 +557,7 @@ impl HostSocket {
         self.expect_destination()?;
         let wait = self.wait_mode(flags);
         self.io(Interest::WRITABLE, wait, |s| {
-            s.send_with_flags(data, flags | libc::MSG_NOSIGNAL)
+            s.send_with_flags(data, flags | SEND_FLAGS)
         })
         .await
     }
@@ -482,7 +583,7 @@ impl HostSocket {
             let rest = &data[sent..];
             sent += self
                 .io(Interest::WRITABLE, wait, |s| {
-                    s.send_with_flags(rest, flags | libc::MSG_NOSIGNAL)
+                    s.send_with_flags(rest, flags | SEND_FLAGS)
                 })
                 .await?;
         }
@@ -512,7 +613,7 @@ impl HostSocket {
         let wait = self.wait_mode(flags);
         let sent = self
             .io(Interest::WRITABLE, wait, |s| {
-                s.send_to_with_flags(data, &sockaddr, flags | libc::MSG_NOSIGNAL)
+                s.send_to_with_flags(data, &sockaddr, flags | SEND_FLAGS)
             })
             .await;
         self.bound = true;
@@ -558,7 +659,10 @@ impl HostSocket {
         loop {
             let received = self
                 .io(Interest::READABLE, wait, |s| {
-                    s.recv_with_flags(recv_buffer::as_uninit(buffer.unfilled()), flags)
+                    s.recv_with_flags(
+                        recv_buffer::as_uninit(buffer.unfilled()),
+                        flags | RECV_FLAGS,
+                    )
                 })
                 .await;
             match received {
@@ -592,8 +696,10 @@ impl HostSocket {
         let (received, from) = self
             .io(Interest::READABLE, wait, |s| {
                 loop {
-                    let (received, from) =
-                        s.recv_from_with_flags(recv_buffer::as_uninit(buffer.unfilled()), flags)?;
+                    let (received, from) = s.recv_from_with_flags(
+                        recv_buffer::as_uninit(buffer.unfilled()),
+                        flags | RECV_FLAGS,
+                    )?;
                     match from.as_socket() {
                         Some(source) if check && !policy.allows_peer(AddrUse::RecvFrom, source) => {
                             buffer.discard(received);
@@ -628,6 +734,90 @@ impl HostSocket {
     pub fn close(&mut self) {
         self.registration = None;
         self.socket = None;
+    }
+
+    /// `SO_LINGER`: `None` when off, else how long a close waits for unsent
+    /// data to be delivered.
+    pub fn linger(&self) -> Result<Option<Duration>, SocketError> {
+        match self.linger {
+            Some(time) => Ok(Some(time)),
+            None => Ok(self.os_socket()?.linger()?),
+        }
+    }
+
+    /// Set `SO_LINGER`. A time of zero (reset on close) is the kernel's; a
+    /// longer one is kept by the host and the kernel's copy stays off,
+    /// because the kernel would make `close(2)` sleep for it on the host's
+    /// thread. [`close_lingering`](Self::close_lingering) waits instead.
+    pub fn set_linger(&mut self, linger: Option<Duration>) -> Result<(), SocketError> {
+        let kept = linger.filter(|time| !time.is_zero());
+        self.os_socket()?
+            .set_linger(if kept.is_some() { None } else { linger })?;
+        self.linger = kept;
+        Ok(())
+    }
+
+    /// `accept(2)` and `connect(2)` have no per-call flag that keeps them
+    /// from waiting in the kernel. A socket that arrived with an open file
+    /// description in blocking mode (shared with its sender) is switched to
+    /// non-blocking before either: the one change to a shared description
+    /// the host makes, as the alternative is a host thread asleep.
+    fn expect_nonblocking(&mut self) -> Result<(), SocketError> {
+        if self.blocking_description {
+            self.os_socket()?.set_nonblocking(true)?;
+            self.blocking_description = false;
+        }
+        Ok(())
+    }
+
+    /// Take over a socket that arrived from elsewhere (passed, inherited):
+    /// its buffers are charged as the kernel reports them, a lingering
+    /// close is kept by the host, and its open file description, which
+    /// the sender shares, is left in the mode the sender chose.
+    pub(crate) fn take_over(&mut self) -> Result<(), SocketError> {
+        let socket = self.os_socket()?;
+        let charge = buffer_charge::charge_of(socket, self.family, self.sock_type);
+        self.blocking_description = !socket.nonblocking()?;
+        if let Some(shared) = &self.charge {
+            shared.set_buffer_bytes(charge);
+        }
+        self.keep_kernel_linger()
+    }
+
+    /// Take over a lingering close from the kernel: a socket that arrives
+    /// with `SO_LINGER` set to a time has it kept by the host instead.
+    fn keep_kernel_linger(&mut self) -> Result<(), SocketError> {
+        if let Some(time) = self.os_socket()?.linger()?.filter(|t| !t.is_zero()) {
+            self.os_socket()?.set_linger(None)?;
+            self.linger = Some(time);
+        }
+        Ok(())
+    }
+
+    /// `close(2)` of a socket with `SO_LINGER` set to a time: wait, as a
+    /// suspended call and never on a thread, until the data it still has
+    /// to deliver is acknowledged or the time has passed, then close. Like
+    /// Linux, only TCP lingers; the data goes on being delivered after the
+    /// time is up.
+    pub async fn close_lingering(&mut self) {
+        let lingers = self.family != Family::Unix && self.sock_type == SockType::Stream;
+        if let (Some(time), true) = (self.linger, lingers) {
+            let deadline = Instant::now() + time;
+            while self.unsent_bytes() > 0 && Instant::now() < deadline {
+                tokio::time::sleep_until(deadline.min(Instant::now() + LINGER_CHECK)).await;
+            }
+        }
+        self.close();
+    }
+
+    /// `SIOCOUTQ`: bytes sent but not yet acknowledged (zero once closed or
+    /// when the kernel does not say).
+    fn unsent_bytes(&self) -> i32 {
+        let Some(fd) = self.raw_fd() else { return 0 };
+        let mut unsent: libc::c_int = 0;
+        // SAFETY: `TIOCOUTQ` (`SIOCOUTQ`) writes one `int` to the pointer.
+        let rc = unsafe { libc::ioctl(fd, libc::TIOCOUTQ, &mut unsent) };
+        if rc < 0 { 0 } else { unsent }
     }
 
     /// `getsockname(2)`, in the guest's view: a Unix path outside the
@@ -670,7 +860,8 @@ impl HostSocket {
         match address {
             SockAddress::Ip(ip) => {
                 self.expect_ip_family()?;
-                policy.check_ip(used_as, *ip)?;
+                let local = || self.os_socket().ok()?.local_addr().ok()?.as_socket();
+                policy.check_destination(used_as, *ip, local)?;
                 Ok((SockAddr::from(*ip), None))
             }
             SockAddress::UnixPath(path) => {

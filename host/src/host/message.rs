@@ -33,8 +33,10 @@ pub async fn send_msg(
                 sockets
                     .iter()
                     .map(|socket| {
-                        view.table
-                            .get(socket)?
+                        let socket = view.table.get(socket)?;
+                        // Passed, it may outlive its handles in the kernel.
+                        socket.mark_passed();
+                        socket
                             .raw_fd()
                             .ok_or_else(|| SocketError::errno(libc::EBADF))
                     })
@@ -84,7 +86,9 @@ pub async fn recv_msg(
     let mut ancillary = Vec::with_capacity(received.control.len() + 2);
     let mut passed = Vec::with_capacity(received.sockets.len());
     for socket in received.sockets {
-        if view.reserve_sockets(1).is_ok() {
+        view.ctx.reclaim(&socket);
+        let charge = socket.charge().map_or(0, |charge| charge.buffer_bytes());
+        if view.ctx.reserve_new(1, charge).is_ok() {
             passed.push(view.adopt(socket)?);
         } else {
             // Linux too discards descriptors it has no room for.
@@ -117,7 +121,13 @@ pub fn take_inherited(view: &mut SocketsCtxView<'_>) -> Result<Vec<Resource<Host
     for fd in &view.ctx.inherited {
         sockets.extend(adopt_socket(fd.try_clone()?));
     }
-    view.reserve_sockets(sockets.len())?;
+    let charges = sockets
+        .iter()
+        .filter_map(HostSocket::charge)
+        .map(|charge| charge.buffer_bytes())
+        .sum();
+    view.ctx.reserve_sockets(sockets.len())?;
+    view.ctx.reserve_buffers(charges)?;
     view.ctx.inherited.clear();
     sockets
         .into_iter()

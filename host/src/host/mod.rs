@@ -6,6 +6,7 @@ mod convert;
 mod message;
 mod options;
 mod poller;
+mod quota;
 mod resolver;
 mod socket;
 mod types;

@@ -15,7 +15,7 @@ type Result<T> = std::result::Result<T, SocketError>;
 /// holds a descriptor, so it counts as an open socket until dropped.
 pub(crate) fn create(view: &mut SocketsCtxView<'_>) -> Result<Resource<Poller>> {
     let poller = Poller::new(view.ctx.limits.max_poll_targets)?;
-    view.adopt(poller)
+    view.adopt_poller(poller)
 }
 
 impl socket::HostPoller for SocketsCtxView<'_> {
@@ -76,7 +76,7 @@ impl socket::HostPoller for SocketsCtxView<'_> {
 
     async fn drop(&mut self, this: Resource<Poller>) -> wasmtime::Result<()> {
         self.table.delete(this)?;
-        self.ctx.open_sockets -= 1;
+        self.release_poller();
         Ok(())
     }
 }

@@ -1,5 +1,7 @@
 //! `wasock:sockets/socket`: the `socket` resource, `create-socket` and `poll`.
 
+use std::os::fd::AsFd;
+
 use wasmtime::component::Resource;
 
 use crate::bindings::socket::{self, IncomingMessage, OptionName, OutgoingAncillary, SocketOption};
@@ -7,6 +9,7 @@ use crate::bindings::types::{
     AddressFamily, Duration, MessageFlags, PollEvents, Protocol, ShutdownHow, SocketAddress,
     SocketType,
 };
+use crate::core::buffer_charge::{self, BufferSide};
 use crate::core::poll::{self, PollTarget};
 use crate::core::{HostSocket, SocketError};
 use crate::ctx::SocketsCtxView;
@@ -15,50 +18,6 @@ use crate::host::{message, options};
 
 type Result<T> = std::result::Result<T, SocketError>;
 
-impl SocketsCtxView<'_> {
-    /// Fail with `EMFILE` unless `count` more sockets fit the guest's quota.
-    pub(crate) fn reserve_sockets(&self, count: usize) -> Result<()> {
-        if self.ctx.open_sockets + count > self.ctx.limits.max_sockets {
-            return Err(SocketError::with_message(
-                libc::EMFILE,
-                format!(
-                    "the guest's limit of {} open sockets is reached",
-                    self.ctx.limits.max_sockets
-                ),
-            ));
-        }
-        Ok(())
-    }
-
-    /// Put a new socket (or poller, which holds a descriptor too) in the
-    /// table and count it.
-    pub(crate) fn adopt<T: Send + 'static>(&mut self, socket: T) -> Result<Resource<T>> {
-        let resource = self.table.push(socket)?;
-        self.ctx.open_sockets += 1;
-        Ok(resource)
-    }
-
-    /// Clamp a requested length to the per-call byte limit.
-    pub(crate) fn clamp(&self, len: u64) -> usize {
-        usize::try_from(len)
-            .unwrap_or(usize::MAX)
-            .min(self.ctx.limits.max_bytes_per_call)
-    }
-
-    /// Fail with `EINVAL` when a poll names more sockets than the guest's
-    /// limit.
-    pub(crate) fn check_poll_targets(&self, count: usize) -> Result<()> {
-        let limit = self.ctx.limits.max_poll_targets;
-        if count > limit {
-            return Err(SocketError::with_message(
-                libc::EINVAL,
-                format!("poll of {count} sockets exceeds the guest's limit of {limit}"),
-            ));
-        }
-        Ok(())
-    }
-}
-
 impl socket::Host for SocketsCtxView<'_> {
     async fn create_socket(
         &mut self,
@@ -66,18 +25,11 @@ impl socket::Host for SocketsCtxView<'_> {
         sock_type: SocketType,
         protocol: Protocol,
     ) -> Result<Resource<HostSocket>> {
-        self.reserve_sockets(1)?;
-        let icmp = matches!(
-            (family, protocol),
-            (AddressFamily::Inet, libc::IPPROTO_ICMP)
-                | (AddressFamily::Inet6, libc::IPPROTO_ICMPV6)
-        );
-        if sock_type == SocketType::Raw {
-            self.ctx.policy.check_raw()?;
-        } else if sock_type == SocketType::Dgram && icmp {
-            self.ctx.policy.check_icmp()?;
-        }
-        let socket = HostSocket::new(family.into(), sock_type.into(), protocol)?;
+        let (family, sock_type) = (family.into(), sock_type.into());
+        self.ctx
+            .reserve_new(1, HostSocket::new_charge(family, sock_type))?;
+        self.ctx.policy.check_socket(family, sock_type, protocol)?;
+        let socket = HostSocket::new(family, sock_type, protocol)?;
         self.adopt(socket)
     }
 
@@ -87,13 +39,16 @@ impl socket::Host for SocketsCtxView<'_> {
         sock_type: SocketType,
         protocol: Protocol,
     ) -> Result<(Resource<HostSocket>, Resource<HostSocket>)> {
-        self.reserve_sockets(2)?;
-        let (a, b) = HostSocket::pair(family.into(), sock_type.into(), protocol)?;
+        let (family, sock_type) = (family.into(), sock_type.into());
+        self.ctx
+            .reserve_new(2, HostSocket::new_charge(family, sock_type))?;
+        self.ctx.policy.check_socket(family, sock_type, protocol)?;
+        let (a, b) = HostSocket::pair(family, sock_type, protocol)?;
         Ok((self.adopt(a)?, self.adopt(b)?))
     }
 
     async fn take_inherited_sockets(&mut self) -> Result<Vec<Resource<HostSocket>>> {
-        self.reserve_sockets(self.ctx.inherited.len())?;
+        self.ctx.reserve_sockets(self.ctx.inherited.len())?;
         message::take_inherited(self)
     }
 
@@ -107,7 +62,7 @@ impl socket::Host for SocketsCtxView<'_> {
             .iter()
             .map(|(socket, events)| {
                 Ok(PollTarget {
-                    fd: self.table.get(socket)?.raw_fd(),
+                    fd: self.table.get(socket)?.os_socket().ok().map(AsFd::as_fd),
                     events: poll_bits(*events),
                 })
             })
@@ -120,7 +75,7 @@ impl socket::Host for SocketsCtxView<'_> {
     }
 
     async fn create_poller(&mut self) -> Result<Resource<crate::core::poller::Poller>> {
-        self.reserve_sockets(1)?;
+        self.ctx.reserve_sockets(1)?;
         crate::host::poller::create(self)
     }
 }
@@ -141,7 +96,7 @@ impl socket::HostSocket for SocketsCtxView<'_> {
     async fn dup(&mut self, this: Resource<HostSocket>) -> Result<Resource<HostSocket>> {
         // A bad handle traps even when the quota is reached.
         let socket = self.table.get(&this)?;
-        self.reserve_sockets(1)?;
+        self.ctx.reserve_sockets(1)?;
         let dup = socket.dup()?;
         self.adopt(dup)
     }
@@ -161,8 +116,9 @@ impl socket::HostSocket for SocketsCtxView<'_> {
         this: Resource<HostSocket>,
     ) -> Result<(Resource<HostSocket>, SocketAddress)> {
         // A bad handle traps even when the quota is reached.
-        self.table.get(&this)?;
-        self.reserve_sockets(1)?;
+        let listener = self.table.get(&this)?;
+        let charge = listener.charge().map_or(0, |charge| charge.buffer_bytes());
+        self.ctx.reserve_new(1, charge)?;
         let (accepted, peer) = self.table.get_mut(&this)?.accept(&self.ctx.policy).await?;
         Ok((self.adopt(accepted)?, peer.into()))
     }
@@ -264,10 +220,8 @@ impl socket::HostSocket for SocketsCtxView<'_> {
 
     async fn close(&mut self, this: Resource<HostSocket>) -> Result<()> {
         let socket = self.table.get_mut(&this)?;
-        if socket.raw_fd().is_some() {
-            socket.close();
-            self.ctx.open_sockets -= 1;
-        }
+        self.ctx.release(socket);
+        socket.close_lingering().await;
         Ok(())
     }
 
@@ -303,7 +257,24 @@ impl socket::HostSocket for SocketsCtxView<'_> {
     }
 
     async fn set_option(&mut self, this: Resource<HostSocket>, value: SocketOption) -> Result<()> {
-        options::set(&self.ctx.policy, self.table.get_mut(&this)?, value)
+        let socket = self.table.get_mut(&this)?;
+        let resized = match value {
+            SocketOption::SendBufferSize(size) => Some((BufferSide::Send, size)),
+            SocketOption::ReceiveBufferSize(size) => Some((BufferSide::Receive, size)),
+            _ => None,
+        };
+        if let Some((side, size)) = resized {
+            let charged = socket.charge().map_or(0, |charge| charge.buffer_bytes());
+            let asked = buffer_charge::charge_after(socket.os_socket()?, side, size);
+            self.ctx.reserve_buffers(asked.saturating_sub(charged))?;
+        }
+        options::set(&self.ctx.policy, socket, value)?;
+        if resized.is_some() {
+            let charge =
+                buffer_charge::charge_of(socket.os_socket()?, socket.family(), socket.sock_type());
+            self.ctx.recharge(socket, charge);
+        }
+        Ok(())
     }
 
     async fn get_option(
@@ -315,10 +286,8 @@ impl socket::HostSocket for SocketsCtxView<'_> {
     }
 
     async fn drop(&mut self, this: Resource<HostSocket>) -> wasmtime::Result<()> {
-        let socket = self.table.delete(this)?;
-        if socket.raw_fd().is_some() {
-            self.ctx.open_sockets -= 1;
-        }
+        let mut socket = self.table.delete(this)?;
+        self.ctx.release(&mut socket);
         Ok(())
     }
 }

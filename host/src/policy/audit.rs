@@ -2,7 +2,7 @@
 //! hook and to `tracing` (target `wasock::audit`), like Python's `socket.*`
 //! audit events (`sys.audit`).
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
@@ -104,17 +104,50 @@ pub enum Subject {
 }
 
 impl fmt::Display for Subject {
+    /// The subject on one line: the guest's strings are [`GuestText`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Subject::Address(address) => write!(f, "{address}"),
-            Subject::UnixPath(path) => write!(f, "unix:{path}"),
+            Subject::UnixPath(path) => write!(f, "unix:{}", GuestText(path)),
             Subject::UnixAbstract(name) => write!(f, "unix:@{}", name.escape_ascii()),
             Subject::Autobind => f.write_str("unix:@(autobind)"),
-            Subject::Name(name) => write!(f, "{name}"),
+            Subject::Name(name) => write!(f, "{}", GuestText(name)),
             Subject::Group(group) | Subject::Ip(group) => write!(f, "{group}"),
             Subject::None => f.write_str("-"),
         }
     }
+}
+
+/// A string the guest chose (a path, a name), shown so that it cannot
+/// forge a line or drive a terminal: control characters (line breaks,
+/// escapes, C1 controls), line and paragraph separators and the
+/// bidirectional formatting characters print as `\u{..}` escapes (`\n`,
+/// `\r`, `\t` for those), and a backslash as `\\`. Every message the
+/// host prints or logs with a guest's string in it goes through this.
+#[derive(Debug, Clone, Copy)]
+pub struct GuestText<'a>(pub &'a str);
+
+impl fmt::Display for GuestText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            if c == '\\' || c.is_control() || is_invisible_format(c) {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                f.write_char(c)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Characters that reorder or break text where they are shown: the line
+/// and paragraph separators, and the bidirectional marks, embeddings,
+/// overrides and isolates.
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
 }
 
 /// One decision of the policy.
@@ -226,6 +259,30 @@ mod tests {
             allowed: true,
         };
         assert_eq!(event.to_string(), "socket.bind unix:@app\\n allowed");
+    }
+
+    #[test]
+    fn guest_strings_cannot_forge_lines_or_drive_terminals() {
+        let forged =
+            "x\nwasock audit: socket.connect 10.0.0.1:22 allowed\r\u{1b}[2K\u{9b}1m\u{202e}\\";
+        for subject in [
+            Subject::UnixPath(forged.into()),
+            Subject::Name(forged.into()),
+        ] {
+            let line = AuditEvent {
+                action: Action::Connect,
+                subject,
+                allowed: false,
+            }
+            .to_string();
+            assert!(!line.chars().any(|c| c.is_control()), "{line:?}");
+            assert!(
+                line.contains("x\\nwasock audit")
+                    && line.contains("\\u{1b}[2K\\u{9b}1m\\u{202e}\\\\ denied"),
+                "{line}"
+            );
+        }
+        assert_eq!(GuestText("/run/app.sock é").to_string(), "/run/app.sock é");
     }
 
     #[test]

@@ -10,6 +10,7 @@
 mod audit;
 mod file;
 mod flags;
+mod kinds;
 mod rules;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -22,7 +23,7 @@ use ipnet::IpNet;
 use crate::core::SocketError;
 use crate::core::unix_path;
 
-pub use audit::{Action, AuditEvent, AuditHook, Subject, stderr_hook};
+pub use audit::{Action, AuditEvent, AuditHook, GuestText, Subject, stderr_hook};
 pub use flags::PolicyArgs;
 pub use rules::{AddrRule, FIRST_UNPRIVILEGED_PORT, NamePattern, PortRange, Target, UnixDir};
 
@@ -102,6 +103,29 @@ impl AddrUse {
 /// (0 asks for an ephemeral port).
 fn is_privileged(port: u16) -> bool {
     (1..FIRST_UNPRIVILEGED_PORT).contains(&port)
+}
+
+/// The address a send or connect to `destination` reaches: itself, unless
+/// it is unspecified, which Linux replaces with an address of the local
+/// host (`ip_route_output_key_hash_rcu`, `tcp_v6_connect`,
+/// `udpv6_sendmsg`): for IPv4, the socket's own address (`local`) when it
+/// is bound to one, else `127.0.0.1`; for IPv6, `::1`, or `127.0.0.1` on a
+/// socket bound to an IPv4-mapped address.
+fn reached_destination(
+    destination: SocketAddr,
+    local: impl FnOnce() -> Option<SocketAddr>,
+) -> SocketAddr {
+    let asked = destination.ip().to_canonical();
+    if !asked.is_unspecified() {
+        return destination;
+    }
+    let local = local().map(|local| local.ip().to_canonical());
+    let reached: IpAddr = match (asked, local) {
+        (IpAddr::V4(_), Some(IpAddr::V4(own))) if !own.is_unspecified() => own.into(),
+        (IpAddr::V4(_), _) | (IpAddr::V6(_), Some(IpAddr::V4(_))) => Ipv4Addr::LOCALHOST.into(),
+        (IpAddr::V6(_), _) => Ipv6Addr::LOCALHOST.into(),
+    };
+    SocketAddr::new(reached, destination.port())
 }
 
 /// Why an address was denied.
@@ -219,7 +243,74 @@ impl Policy {
 
     /// Check a use of an IP address. A denial is `EACCES` naming the use,
     /// the address and the grant that would allow it.
+    ///
+    /// A destination (`Connect`, `SendTo`) that is an unspecified address
+    /// is the local host: it is checked as the loopback address it reaches
+    /// (see [`check_destination`](Self::check_destination)).
     pub fn check_ip(&self, used_as: AddrUse, addr: SocketAddr) -> Result<(), SocketError> {
+        match used_as {
+            AddrUse::Connect | AddrUse::SendTo => self.check_destination(used_as, addr, || None),
+            _ => self.check_reached(used_as, addr, addr, ""),
+        }
+    }
+
+    /// Check a destination (`Connect` or `SendTo`) as the address it
+    /// reaches. Linux sends to an unspecified destination (`0.0.0.0`,
+    /// `::`, `::ffff:0.0.0.0`) on the local host: an IPv4 one to the
+    /// socket's own address when it is bound to one (`local`, only asked
+    /// for an unspecified destination), otherwise to `127.0.0.1`; an IPv6
+    /// one to `::1` (`127.0.0.1` on a socket bound to an IPv4-mapped
+    /// address). So a rule that names only `0.0.0.0` grants nothing the
+    /// loopback rules do not.
+    pub fn check_destination(
+        &self,
+        used_as: AddrUse,
+        addr: SocketAddr,
+        local: impl FnOnce() -> Option<SocketAddr>,
+    ) -> Result<(), SocketError> {
+        let reached = reached_destination(addr, local);
+        self.check_reached(
+            used_as,
+            addr,
+            reached,
+            " (an unspecified destination is the local host)",
+        )
+    }
+
+    /// Check a use of a local address (`Bind`, `Listen`,
+    /// `ListenImplicitBind`) by a socket. An IPv6 socket that also carries
+    /// IPv4 (`IPV6_V6ONLY` off, Linux's default) and uses the wildcard `::`
+    /// uses `0.0.0.0` on the same port as well, which must be granted too;
+    /// `carries_ipv4` is only asked for that address.
+    pub fn check_local(
+        &self,
+        used_as: AddrUse,
+        addr: SocketAddr,
+        carries_ipv4: impl FnOnce() -> bool,
+    ) -> Result<(), SocketError> {
+        self.check_reached(used_as, addr, addr, "")?;
+        if addr.ip() != IpAddr::V6(Ipv6Addr::UNSPECIFIED) || !carries_ipv4() {
+            return Ok(());
+        }
+        let ipv4 = SocketAddr::new(Ipv4Addr::UNSPECIFIED.into(), addr.port());
+        self.check_reached(
+            used_as,
+            addr,
+            ipv4,
+            " (the socket also carries IPv4: set ipv6-only, or grant both)",
+        )
+    }
+
+    /// Check `reached`, the address a use of `asked` reaches; `how`
+    /// explains the difference in a denial.
+    fn check_reached(
+        &self,
+        used_as: AddrUse,
+        asked: SocketAddr,
+        reached: SocketAddr,
+        how: &str,
+    ) -> Result<(), SocketError> {
+        let addr = reached;
         let verdict = self.ip_verdict(used_as, addr);
         self.audit(used_as.into(), || Subject::Address(addr), verdict.is_ok());
         let why = match verdict {
@@ -239,10 +330,12 @@ impl Policy {
                 "(a broadcast address: grant it with --allow-broadcast)".to_string()
             }
         };
-        Err(SocketError::denied(format!(
-            "{} {addr} is not granted by the policy {why}",
-            used_as.verb()
-        )))
+        let verb = used_as.verb();
+        Err(SocketError::denied(if asked == reached {
+            format!("{verb} {addr} is not granted by the policy {why}")
+        } else {
+            format!("{verb} {asked} reaches {addr}{how}, which is not granted by the policy {why}")
+        }))
     }
 
     /// Whether a peer (`AddrUse::Accept`) or a datagram source
@@ -498,7 +591,8 @@ impl Policy {
                     action,
                     guest_path,
                     format!(
-                        "Unix socket path `{guest_path}` is outside every granted directory (grant one with --allow-unix)"
+                        "Unix socket path `{}` is outside every granted directory (grant one with --allow-unix)",
+                        GuestText(guest_path)
                     ),
                 )
             })

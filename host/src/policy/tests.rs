@@ -720,3 +720,127 @@ fn policy_from_toml_str_builds() {
         Err(PolicyError::UnixDir { .. })
     ));
 }
+
+#[test]
+fn an_unspecified_destination_is_checked_as_the_local_host_it_reaches() {
+    let unspecified_only = build(|p| {
+        p.allow_connect(rule("0.0.0.0/32:*"))
+            .allow_connect(rule("[::]/128:*"));
+    });
+    for destination in ["0.0.0.0:9", "[::]:9", "[::ffff:0.0.0.0]:9"] {
+        for used_as in [AddrUse::Connect, AddrUse::SendTo] {
+            let err = unspecified_only
+                .check_ip(used_as, addr(destination))
+                .unwrap_err();
+            assert_eq!(err.raw_errno(), Some(libc::EACCES));
+            assert!(err.to_string().contains("reaches"), "{err}");
+        }
+    }
+    let loopback = build(|p| {
+        p.loopback_only(true);
+    });
+    for destination in ["0.0.0.0:9", "[::]:9", "[::ffff:0.0.0.0]:9"] {
+        loopback
+            .check_ip(AddrUse::Connect, addr(destination))
+            .unwrap();
+    }
+    // Bound to an IPv4 address, a socket reaches that address instead.
+    let own = || Some(addr("192.0.2.7:4000"));
+    assert!(
+        loopback
+            .check_destination(AddrUse::Connect, addr("0.0.0.0:9"), own)
+            .is_err()
+    );
+    let own_granted = build(|p| {
+        p.allow_connect(rule("192.0.2.7/32:9"));
+    });
+    own_granted
+        .check_destination(AddrUse::Connect, addr("0.0.0.0:9"), own)
+        .unwrap();
+    // IPv6 always reaches ::1, and a socket bound to an IPv4-mapped
+    // address 127.0.0.1.
+    assert!(
+        own_granted
+            .check_destination(AddrUse::Connect, addr("[::]:9"), own)
+            .is_err()
+    );
+    loopback
+        .check_destination(AddrUse::SendTo, addr("[::]:9"), || {
+            Some(addr("[::ffff:192.0.2.7]:4000"))
+        })
+        .unwrap();
+}
+
+#[test]
+fn the_ipv6_wildcard_of_a_dual_stack_socket_needs_the_ipv4_wildcard_too() {
+    let ipv6_only = build(|p| {
+        p.allow_bind(rule("[::]/128:*"));
+    });
+    let wildcard = addr("[::]:8080");
+    for used_as in [AddrUse::Bind, AddrUse::Listen, AddrUse::ListenImplicitBind] {
+        ipv6_only.check_local(used_as, wildcard, || false).unwrap();
+        let err = ipv6_only
+            .check_local(used_as, wildcard, || true)
+            .unwrap_err();
+        assert_eq!(err.raw_errno(), Some(libc::EACCES));
+        assert!(err.to_string().contains("reaches 0.0.0.0:8080"), "{err}");
+    }
+    // Only `::` is both: other IPv6 addresses never ask.
+    ipv6_only
+        .check_local(AddrUse::Bind, addr("[::1]:8080"), || {
+            panic!("asked for an address that carries no IPv4")
+        })
+        .unwrap_err();
+    let both = build(|p| {
+        p.allow_bind(rule("[::]/128:*"))
+            .allow_bind(rule("0.0.0.0/32:8080"));
+    });
+    both.check_local(AddrUse::Bind, wildcard, || true).unwrap();
+    assert!(
+        both.check_local(AddrUse::Bind, addr("[::]:8081"), || true)
+            .is_err(),
+        "the same port"
+    );
+}
+
+#[test]
+fn only_protocols_the_policy_understands_make_sockets() {
+    use crate::core::{Family, SockType};
+    let policy = Policy::default();
+    policy
+        .check_socket(Family::Inet, SockType::Stream, libc::IPPROTO_TCP)
+        .unwrap();
+    policy
+        .check_socket(Family::Inet6, SockType::Dgram, libc::IPPROTO_UDPLITE)
+        .unwrap();
+    let mptcp = policy
+        .check_socket(Family::Inet, SockType::Stream, libc::IPPROTO_MPTCP)
+        .unwrap_err();
+    assert_eq!(mptcp.raw_errno(), Some(libc::EPROTONOSUPPORT), "{mptcp}");
+    let sctp = policy
+        .check_socket(Family::Inet6, SockType::SeqPacket, 0)
+        .unwrap_err();
+    assert_eq!(sctp.raw_errno(), Some(libc::ESOCKTNOSUPPORT), "{sctp}");
+    for (family, sock_type, protocol) in [
+        (Family::Inet, SockType::Raw, libc::IPPROTO_UDP),
+        (Family::Unix, SockType::Raw, 0),
+        (Family::Inet, SockType::Dgram, libc::IPPROTO_ICMP),
+    ] {
+        let err = policy
+            .check_socket(family, sock_type, protocol)
+            .unwrap_err();
+        assert_eq!(err.raw_errno(), Some(libc::EACCES), "{err}");
+    }
+    let granted = build(|p| {
+        p.allow_raw(true).allow_icmp(true);
+    });
+    granted
+        .check_socket(Family::Inet6, SockType::Dgram, libc::IPPROTO_ICMPV6)
+        .unwrap();
+    assert!(
+        granted
+            .check_socket(Family::Inet, SockType::Stream, libc::IPPROTO_MPTCP)
+            .is_err(),
+        "no grant opens a protocol the policy does not understand"
+    );
+}

@@ -143,6 +143,18 @@ fn check_options(options: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Check naming the interface with `address` (`IP_MULTICAST_IF`, the
+/// interface of a membership): the kernel fails for an address the host
+/// does not have, so any address but the kernel's choice (`0.0.0.0`) and
+/// loopback needs the interfaces grant.
+pub(super) fn check_interface(policy: &Policy, address: Ipv4Address) -> Result<()> {
+    let address = ipv4(address);
+    if address.is_unspecified() || address == Ipv4Addr::LOCALHOST {
+        return Ok(());
+    }
+    policy.check_interfaces(&format!("naming an interface by its address ({address})"))
+}
+
 fn ipv4((a, b, c, d): Ipv4Address) -> Ipv4Addr {
     Ipv4Addr::new(a, b, c, d)
 }

@@ -119,6 +119,20 @@ pub(super) fn get(os: &Socket, name: OptionName) -> Result<SocketOption> {
     })
 }
 
+/// Linux's loopback interface index, the same in every network namespace.
+const LOOPBACK_INDEX: u32 = 1;
+
+/// Check naming the interface with `index` (`IPV6_MULTICAST_IF`, the
+/// interface of a membership): the kernel fails for an index the host
+/// does not have, so any index but the kernel's choice (0) and loopback
+/// needs the interfaces grant.
+pub(super) fn check_interface(policy: &Policy, index: u32) -> Result<()> {
+    if index == 0 || index == LOOPBACK_INDEX {
+        return Ok(());
+    }
+    policy.check_interfaces(&format!("naming an interface by its index ({index})"))
+}
+
 fn group(membership: &Ipv6Membership) -> Ipv6Addr {
     let (a, b, c, d, e, f, g, h) = membership.group;
     Ipv6Addr::new(a, b, c, d, e, f, g, h)

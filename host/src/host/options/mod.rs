@@ -15,18 +15,17 @@ mod tcp;
 mod udplite;
 
 use crate::bindings::socket::{OptionName, SocketOption};
-use crate::core::{HostSocket, SocketError};
+use crate::core::{Family, HostSocket, SockType, SocketError};
 use crate::policy::Policy;
 
 type Result<T> = std::result::Result<T, SocketError>;
 
-/// `setsockopt(2)` of a typed option. Joining a multicast group and setting
-/// `SO_BROADCAST` need the policy's grants.
+/// `setsockopt(2)` of a typed option. Joining a multicast group, setting
+/// `SO_BROADCAST`, and the values [`check_grants`] lists need the policy's
+/// grants.
 pub fn set(policy: &Policy, socket: &mut HostSocket, value: SocketOption) -> Result<()> {
     use SocketOption::*;
-    if let Broadcast(true) = value {
-        policy.check_broadcast()?;
-    }
+    check_grants(policy, socket, &value)?;
     match value {
         PendingError(_)
         | SocketType(_)
@@ -118,6 +117,52 @@ pub fn set(policy: &Policy, socket: &mut HostSocket, value: SocketOption) -> Res
             udplite::set(socket.os_socket()?, value)
         }
     }
+}
+
+/// Check the grants an option value needs, before it is set:
+/// - `SO_BROADCAST` on: the broadcast grant;
+/// - `SO_PASSCRED` on, where Linux would then give the socket a name of
+///   its own (see [`passcred_may_autobind`]): the autobind grant, as an
+///   explicit autobind;
+/// - an interface named by address or index (the multicast interface, and
+///   the interface of a membership), other than the kernel's choice and
+///   loopback: the interfaces grant, since the kernel's answer tells
+///   whether the host has that address or interface.
+fn check_grants(policy: &Policy, socket: &HostSocket, value: &SocketOption) -> Result<()> {
+    use SocketOption::*;
+    match value {
+        Broadcast(true) => policy.check_broadcast(),
+        PassCredentials(true) if passcred_may_autobind(socket)? => policy.check_autobind(),
+        Ipv4MulticastInterface(address) => ip::check_interface(policy, *address),
+        Ipv4JoinGroup(membership) | Ipv4LeaveGroup(membership) => {
+            ip::check_interface(policy, membership.interface_address)
+        }
+        Ipv4JoinSourceGroup(membership) | Ipv4LeaveSourceGroup(membership) => {
+            ip::check_interface(policy, membership.interface_address)
+        }
+        Ipv6MulticastInterface(index) => ipv6::check_interface(policy, *index),
+        Ipv6JoinGroup(membership) | Ipv6LeaveGroup(membership) => {
+            ipv6::check_interface(policy, membership.interface_index)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether `SO_PASSCRED` makes Linux autobind the socket (give it a random
+/// abstract name) on its next send or connect: a Unix socket without a
+/// name, unless it is a connected stream socket, which sends without
+/// autobinding and, named or not, can neither listen nor be connected to.
+/// A datagram socket is not spared when connected: should its peer go, a
+/// send autobinds it and leaves it unconnected, reachable by that name.
+fn passcred_may_autobind(socket: &HostSocket) -> Result<bool> {
+    if socket.family() != Family::Unix {
+        return Ok(false);
+    }
+    let os = socket.os_socket()?;
+    if !os.local_addr()?.is_unnamed() {
+        return Ok(false);
+    }
+    Ok(socket.sock_type() != SockType::Stream || os.peer_addr().is_err())
 }
 
 /// `getsockopt(2)` of a typed option.

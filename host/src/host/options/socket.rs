@@ -32,7 +32,7 @@ pub(super) fn set(socket: &mut HostSocket, value: SocketOption) -> Result<()> {
         ReuseAddress(v) => os.set_reuse_address(v)?,
         ReusePort(v) => os.set_reuse_port(v)?,
         KeepAlive(v) => os.set_keepalive(v)?,
-        Linger(v) => os.set_linger(v.map(|secs| Duration::from_secs(secs.into())))?,
+        Linger(v) => socket.set_linger(v.map(|secs| Duration::from_secs(secs.into())))?,
         ReceiveBufferSize(v) => os.set_recv_buffer_size(buffer_size(v)?)?,
         SendBufferSize(v) => os.set_send_buffer_size(buffer_size(v)?)?,
         Broadcast(v) => os.set_broadcast(v)?,
@@ -85,7 +85,8 @@ pub(super) fn get(socket: &HostSocket, name: OptionName) -> Result<SocketOption>
         N::ReusePort => SocketOption::ReusePort(os.reuse_port()?),
         N::KeepAlive => SocketOption::KeepAlive(os.keepalive()?),
         N::Linger => SocketOption::Linger(
-            os.linger()?
+            socket
+                .linger()?
                 .map(|d| d.as_secs().try_into().unwrap_or(u32::MAX)),
         ),
         N::ReceiveBufferSize => SocketOption::ReceiveBufferSize(os.recv_buffer_size()? as u64),

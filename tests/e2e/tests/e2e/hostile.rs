@@ -5,10 +5,12 @@
 
 mod escapes;
 mod exhaustion;
+mod interrupt;
 mod isolation;
 mod kernel;
 mod lifetimes;
 mod names;
+mod reach;
 mod soak;
 
 use std::io::{Read, Write};
@@ -23,9 +25,14 @@ use self::exhaustion::{
     hostile_giant_recv, hostile_giant_send, hostile_memory_growth, hostile_poll_flood,
     hostile_socket_exhaustion,
 };
+use self::interrupt::hostile_spin;
 use self::isolation::{hostile_forged_handle, hostile_malformed, hostile_trap};
-use self::kernel::hostile_stale_bytes;
+use self::kernel::{
+    hostile_buffer_budget, hostile_in_flight, hostile_linger, hostile_shared_description,
+    hostile_stale_bytes,
+};
 use self::names::hostile_dns_unlisted;
+use self::reach::{hostile_audit_forgery, hostile_host_info, hostile_protocols, hostile_wildcards};
 use self::soak::hostile_client_flood;
 use crate::{assert_test_exists, ipv6_available, loopback};
 

@@ -94,6 +94,9 @@ async fn socket_ancillary() {
         for network in ["127.0.0.1/32:*", "[::1]/128:*"] {
             p.allow_bind(rule(network)).allow_connect(rule(network));
         }
+        // SO_PASSCRED on an unnamed datagram socket: Linux autobinds it
+        // on its next send.
+        p.allow_unix_abstract("");
     });
     let guest = run(programs::SOCKET_ANCILLARY, Setup::new(&args, grants)).await;
     guest.assert_success();

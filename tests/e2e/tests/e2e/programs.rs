@@ -134,6 +134,7 @@ async fn poll_scale() {
     let setup = Setup {
         limits: wasock_host::Limits {
             max_sockets: 12_000,
+            max_buffer_bytes: 12_000 << 20,
             max_poll_targets: 20_000,
             ..Default::default()
         },
@@ -456,9 +457,17 @@ async fn options_tcp() {
     assert!(guest.stdout.ends_with("tcp ok\n"), "{}", guest.stdout);
 }
 
+/// With the interfaces grant, which naming an interface by an address the
+/// host may lack needs, so that the kernel's own answer shows.
 #[tokio::test(flavor = "current_thread")]
 async fn options_ip() {
-    let guest = run(programs::OPTIONS_IP, Setup::new(&[], loopback())).await;
+    let grants = policy(|p| {
+        for network in ["127.0.0.1/32:*", "[::1]/128:*"] {
+            p.allow_bind(rule(network)).allow_connect(rule(network));
+        }
+        p.allow_interfaces(true);
+    });
+    let guest = run(programs::OPTIONS_IP, Setup::new(&[], grants)).await;
     guest.assert_success();
     assert!(guest.stdout.ends_with("ip ok\n"), "{}", guest.stdout);
 }
@@ -476,6 +485,8 @@ fn ipv6_sockets() -> bool {
     std::net::UdpSocket::bind("[::]:0").is_ok()
 }
 
+/// With the interfaces grant, which naming an interface by an index the
+/// host may lack needs, so that the kernel's own answer shows.
 #[tokio::test(flavor = "current_thread")]
 async fn options_ipv6() {
     let arg = if ipv6_sockets() {
@@ -483,11 +494,10 @@ async fn options_ipv6() {
     } else {
         "no-ipv6".to_string()
     };
-    let guest = run(
-        programs::OPTIONS_IPV6,
-        Setup::new(&[&arg], wasock_host::Policy::default()),
-    )
-    .await;
+    let interfaces = policy(|p| {
+        p.allow_interfaces(true);
+    });
+    let guest = run(programs::OPTIONS_IPV6, Setup::new(&[&arg], interfaces)).await;
     guest.assert_success();
     assert!(guest.stdout.contains("ipv6 ok"), "{}", guest.stdout);
 }
@@ -551,7 +561,10 @@ async fn options_multicast() {
 
     let [v4, v6, index, deliver] = native_multicast();
     let granted = policy(|p| {
+        // Joining on an unknown interface index needs the interfaces grant
+        // for the kernel's own answer to show.
         p.allow_multicast(true)
+            .allow_interfaces(true)
             .allow_bind(rule("0.0.0.0/32:*"))
             .allow_connect(rule("239.255.0.0/16:*"));
     });

@@ -14,8 +14,16 @@ async fn udp_ipv6() {
         println!("skipped: this machine has no IPv6 loopback");
         return;
     }
+    // The dual-stack socket bound to `::` is bound to `0.0.0.0` as well,
+    // which needs its own grant.
     let grants = policy(|p| {
-        for network in ["127.0.0.1/32", "[::1]/128", "[::]/128", "[fe80::]/10"] {
+        for network in [
+            "127.0.0.1/32",
+            "[::1]/128",
+            "[::]/128",
+            "0.0.0.0/32",
+            "[fe80::]/10",
+        ] {
             p.allow_bind(rule(&format!("{network}:*")));
         }
         p.allow_connect(rule("127.0.0.1/32:*"))

@@ -6,6 +6,9 @@
 //! database's lookups of other names are denied, and LISTED resolves.
 //! `hostile_dns_unlisted quota`: run with `max_dns_lookups` 0; every lookup
 //! fails at once with `EAI_MEMORY` (`TRY_AGAIN` for the host database).
+//! `hostile_dns_unlisted search NAME...`: run with patterns granting each
+//! NAME, which no server knows; each lookup misses (and the host test
+//! checks which names its server was asked for).
 
 use std::io::ErrorKind;
 
@@ -25,6 +28,7 @@ fn main() {
     match args[0].as_str() {
         "names" => names(&args[1]),
         "quota" => quota(),
+        "search" => search(&args[1..]),
         other => panic!("unknown mode {other}"),
     }
 }
@@ -56,6 +60,16 @@ fn names(listed: &str) {
         println!("{listed}: {found:?}");
     }
     println!("names confined");
+}
+
+fn search(names: &[String]) {
+    for name in names {
+        let error = getaddrinfo(Some(name), None, &AddrInfoHints::default()).unwrap_err();
+        assert_ne!(error.code(), EAI_SYSTEM, "{name} is granted: {error}");
+        println!("{name}: {error}");
+        gethostbyname_ex(name).expect_err("no server knows the name");
+    }
+    println!("searched");
 }
 
 fn quota() {

@@ -171,6 +171,7 @@ pub(super) async fn hostile_poll_flood() {
     let setup = Setup {
         limits: Limits {
             max_sockets: SOCKETS + 8,
+            max_buffer_bytes: (SOCKETS + 8) << 20,
             max_poll_targets: LIMIT,
             ..Limits::default()
         },

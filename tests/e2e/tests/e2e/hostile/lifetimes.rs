@@ -112,6 +112,7 @@ async fn live(pre: &CommandPre<Lifetime>, grant: &Policy, ending: &str) {
         table: ResourceTable::new(),
     };
     let mut store = Store::new(pre.engine(), state);
+    wasock_host::runner::yield_every_tick(&mut store);
     let command = pre.instantiate_async(&mut store).await.unwrap();
     let run = command.wasi_cli_run().call_run(&mut store);
     tokio::pin!(run);
