@@ -107,11 +107,12 @@ impl RunArgs {
     /// What the flags give every guest: environment, preopened
     /// directories, the policy, the quotas, and the host's standard input.
     pub(crate) fn guest_config(&self) -> Result<GuestConfig> {
+        let policy = self.policy()?;
         Ok(GuestConfig {
             env: self.env.clone(),
             preopens: self.dir.clone(),
-            policy: self.policy()?,
-            limits: self.limits.limits(),
+            limits: self.limits.limits(&policy),
+            policy,
             wasm_limits: self.limits.wasm_limits(),
             timeout: self.limits.timeout,
             inherit_stdin: true,

@@ -23,13 +23,14 @@ pub struct Limits {
     /// holding it is queued or its receiver keeps it. Default 1024.
     pub max_sockets: usize,
     /// Socket-buffer memory the guest's sockets may hold in the kernel:
-    /// the send and receive buffer sizes of every socket alive, as
-    /// [`max_sockets`](Self::max_sockets) counts them (the kernel's
-    /// defaults for a new socket, the sizes the kernel reports after
-    /// `SO_SNDBUF`/`SO_RCVBUF`). A new socket beyond it fails with
-    /// `no-buffer-space` (ENOBUFS), and so does a buffer size that would
-    /// pass it. Default 512 MiB (about 1,200 datagram or 3,600 TCP sockets
-    /// of the kernel's default sizes).
+    /// the most the send and receive buffers of every socket alive (as
+    /// [`max_sockets`](Self::max_sockets) counts them) may hold. A TCP
+    /// buffer the kernel tunes is charged the tuning's maximum
+    /// (`net.ipv4.tcp_wmem`/`tcp_rmem`), any other the size the kernel
+    /// reports (the defaults for a new socket). A new TCP socket for which
+    /// that leaves no room gets its buffers fixed at the TCP defaults
+    /// instead; any other new socket, or a buffer size, beyond it fails
+    /// with `no-buffer-space` (ENOBUFS). Default 512 MiB.
     pub max_buffer_bytes: usize,
     /// Bytes one call moves between the guest and a socket. A receive
     /// (`recv`, `recv-from`, `recv-msg`) asking for more is clamped before
@@ -72,6 +73,26 @@ impl Default for Limits {
     }
 }
 
+/// Parse a byte count, as the quota flags and policy files write it: digits, optionally followed by K, M or G (KiB, MiB, GiB),
+/// not zero (no call could then move a byte; a receive would look like the
+/// end of the stream).
+pub fn parse_size(text: &str) -> Result<usize, String> {
+    let (digits, shift) = match text.char_indices().last() {
+        Some((at, 'k' | 'K')) => (&text[..at], 10),
+        Some((at, 'm' | 'M')) => (&text[..at], 20),
+        Some((at, 'g' | 'G')) => (&text[..at], 30),
+        _ => (text, 0),
+    };
+    let count: usize = digits
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size such as 4096, 64K, 16M or 1G"))?;
+    match count.checked_mul(1 << shift) {
+        Some(0) => Err("a size must be at least one byte".into()),
+        Some(size) => Ok(size),
+        None => Err(format!("`{text}` is too large")),
+    }
+}
+
 /// The sockets state of one guest: its policy, its limits and what it holds.
 ///
 /// [`SocketsCtx::default`] denies every use of the network.
@@ -97,9 +118,15 @@ impl Default for SocketsCtx {
 }
 
 impl SocketsCtx {
-    /// A context with `policy` and default limits.
+    /// A context with `policy` and default limits (the socket-buffer
+    /// budget its file sets, if any).
     pub fn new(policy: Policy) -> Self {
-        let limits = Limits::default();
+        let limits = Limits {
+            max_buffer_bytes: policy
+                .max_socket_buffers()
+                .unwrap_or(Limits::default().max_buffer_bytes),
+            ..Limits::default()
+        };
         SocketsCtx {
             policy,
             lookups: LookupSlots::new(limits.max_dns_lookups),

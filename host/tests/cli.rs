@@ -872,6 +872,47 @@ fn max_sockets_sets_the_socket_quota() {
     assert!(text(&run.stdout).ends_with("quota held\n"));
 }
 
+/// `[quotas] socket-buffers` in a policy file sets the budget, unless
+/// `--max-socket-buffers` is given.
+#[test]
+fn a_policy_file_sets_the_buffer_budget() {
+    let dir = TempDir::new("cli-quotas");
+    let file = dir.path().join("policy.toml");
+    std::fs::write(
+        &file,
+        "[net]\nloopback-only = true\n[quotas]\nsocket-buffers = \"48M\"\n",
+    )
+    .unwrap();
+    let budget = (48usize << 20).to_string();
+    let file = file.display().to_string();
+    let run = output(&[
+        "run",
+        "--policy",
+        &file,
+        programs::HOSTILE_BUFFER_BUDGET,
+        &budget,
+    ]);
+    assert!(
+        run.status.success(),
+        "{}{}",
+        text(&run.stdout),
+        text(&run.stderr)
+    );
+    let overridden = output(&[
+        "run",
+        "--policy",
+        &file,
+        "--max-socket-buffers",
+        "1G",
+        programs::HOSTILE_BUFFER_BUDGET,
+        &budget,
+    ]);
+    assert!(
+        !overridden.status.success(),
+        "a budget of 1G holds 64 raised socket pairs, which the guest reports"
+    );
+}
+
 #[test]
 fn max_socket_buffers_sets_the_buffer_budget() {
     let run = output(&[

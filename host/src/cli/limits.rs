@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use clap::Args;
 
-use crate::ctx::Limits;
+use crate::ctx::{Limits, parse_size};
+use crate::policy::Policy;
 use crate::runner::WasmLimits;
 
 /// The quota flags. Sizes take a K, M or G suffix (powers of 1024).
@@ -21,16 +22,13 @@ pub struct LimitArgs {
     pub max_sockets: usize,
 
     /// Most socket-buffer memory the guest's sockets may hold in the
-    /// kernel (their send and receive buffer sizes, summed); a new socket
-    /// or a larger SO_SNDBUF/SO_RCVBUF beyond it fails with ENOBUFS.
+    /// kernel (the most their send and receive buffers may hold, summed);
+    /// a new socket or a larger SO_SNDBUF/SO_RCVBUF beyond it fails with
+    /// ENOBUFS, a new TCP socket gets fixed default buffers. Default: the
+    /// policy file's `[quotas] socket-buffers`, else 512M.
     /// Example: --max-socket-buffers 64M
-    #[arg(
-        long,
-        value_name = "SIZE",
-        value_parser = parse_size,
-        default_value_t = Limits::default().max_buffer_bytes
-    )]
-    pub max_socket_buffers: usize,
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_socket_buffers: Option<usize>,
 
     /// Most bytes one send or receive moves: larger receives are clamped,
     /// larger stream sends are partial, larger datagrams fail with
@@ -91,11 +89,15 @@ pub struct LimitArgs {
 }
 
 impl LimitArgs {
-    /// The sockets limits the flags set.
-    pub fn limits(&self) -> Limits {
+    /// The sockets limits the flags set; where a flag is absent, what
+    /// `policy` (its file) sets, else the default.
+    pub fn limits(&self, policy: &Policy) -> Limits {
         Limits {
             max_sockets: self.max_sockets,
-            max_buffer_bytes: self.max_socket_buffers,
+            max_buffer_bytes: self
+                .max_socket_buffers
+                .or(policy.max_socket_buffers())
+                .unwrap_or(Limits::default().max_buffer_bytes),
             max_bytes_per_call: self.max_bytes_per_call,
             max_in_flight_bytes: self.max_in_flight_bytes,
             max_poll_targets: self.max_poll_targets,
@@ -134,26 +136,6 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
     }
 }
 
-/// A byte count: digits, optionally followed by K, M or G (KiB, MiB, GiB),
-/// not zero (no call could then move a byte; a receive would look like the
-/// end of the stream).
-fn parse_size(text: &str) -> Result<usize, String> {
-    let (digits, shift) = match text.char_indices().last() {
-        Some((at, 'k' | 'K')) => (&text[..at], 10),
-        Some((at, 'm' | 'M')) => (&text[..at], 20),
-        Some((at, 'g' | 'G')) => (&text[..at], 30),
-        _ => (text, 0),
-    };
-    let count: usize = digits
-        .parse()
-        .map_err(|_| format!("`{text}` is not a size such as 4096, 64K, 16M or 1G"))?;
-    match count.checked_mul(1 << shift) {
-        Some(0) => Err("a size must be at least one byte".into()),
-        Some(size) => Ok(size),
-        None => Err(format!("`{text}` is too large")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use clap::Parser;
@@ -173,7 +155,7 @@ mod tests {
     #[test]
     fn absent_flags_keep_the_defaults() {
         let flags = parse(&[]);
-        assert_eq!(flags.limits(), Limits::default());
+        assert_eq!(flags.limits(&Policy::default()), Limits::default());
         assert_eq!(flags.wasm_limits(), WasmLimits::default());
     }
 
@@ -190,7 +172,7 @@ mod tests {
             "--max-table-elements=100",
         ]);
         assert_eq!(
-            flags.limits(),
+            flags.limits(&Policy::default()),
             Limits {
                 max_sockets: 7,
                 max_buffer_bytes: 8 << 20,

@@ -2,6 +2,7 @@
 //! the kernel's `sockaddr`.
 
 use std::net::SocketAddr;
+use std::os::unix::ffi::OsStrExt;
 
 use socket2::SockAddr;
 
@@ -23,7 +24,7 @@ pub enum SockAddress {
 impl SockAddress {
     /// Convert an address reported by the kernel. Unix paths are reported as
     /// the kernel has them; paths the host made up to confine a guest
-    /// (`/proc/self/fd/…`) mean nothing to a guest and read as unnamed.
+    /// (`/proc/self/fd/…`, `/proc/PID/fd/…`) mean nothing to a guest and read as unnamed.
     pub fn from_kernel(addr: &SockAddr) -> SockAddress {
         if let Some(ip) = addr.as_socket() {
             return SockAddress::Ip(ip);
@@ -32,14 +33,10 @@ impl SockAddress {
             return SockAddress::UnixAbstract(name.to_vec());
         }
         match addr.as_pathname() {
-            Some(path) => {
-                let path = path.to_string_lossy();
-                if path.starts_with(crate::core::unix_path::PROC_FD_PREFIX) {
-                    SockAddress::Unnamed
-                } else {
-                    SockAddress::UnixPath(path.into_owned())
-                }
+            Some(path) if crate::core::unix_path::is_host_made(path.as_os_str().as_bytes()) => {
+                SockAddress::Unnamed
             }
+            Some(path) => SockAddress::UnixPath(path.to_string_lossy().into_owned()),
             None => SockAddress::Unnamed,
         }
     }

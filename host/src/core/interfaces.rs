@@ -31,6 +31,11 @@ pub async fn index_to_name(policy: &Policy, index: u32) -> Result<String, Socket
     check(policy, &format!("looking up network interface {index}"))?;
     blocking(move || {
         let name = if_::if_indextoname(index).map_err(std::io::Error::from)?;
+        // nix reports an unknown index as an empty name where glibc's
+        // `if_indextoname` fails with ENXIO; no interface has an empty name.
+        if name.is_empty() {
+            return Err(SocketError::errno(libc::ENXIO));
+        }
         Ok(name.to_string_lossy().into_owned())
     })
     .await?

@@ -20,6 +20,7 @@ mod search_list;
 pub mod services;
 pub mod socket;
 pub mod sockopt;
+mod unix_diag;
 pub mod unix_path;
 
 pub use address::SockAddress;

@@ -8,7 +8,7 @@
 
 use std::io;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -21,7 +21,7 @@ use tokio::time::Instant;
 
 use crate::core::SocketError;
 use crate::core::address::SockAddress;
-use crate::core::buffer_charge;
+use crate::core::buffer_charge::{self, BufferSide, Locks};
 use crate::core::recv_buffer::{self, RecvBuffer};
 use crate::core::{sockopt, unix_path};
 use crate::policy::{AddrUse, Policy};
@@ -113,14 +113,37 @@ pub(crate) struct Charge {
     /// Whether a handle of it was passed in an `SCM_RIGHTS` message, so
     /// that the kernel may keep it alive after the last handle goes.
     passed: AtomicBool,
+    /// Whether `SO_SNDBUF` and `SO_RCVBUF` were set, which stops the
+    /// kernel from tuning them.
+    send_locked: AtomicBool,
+    receive_locked: AtomicBool,
 }
 
 impl Charge {
     fn new(buffer_bytes: usize) -> Arc<Charge> {
+        Self::with_locks(buffer_bytes, Locks::default())
+    }
+
+    fn with_locks(buffer_bytes: usize, locks: Locks) -> Arc<Charge> {
         Arc::new(Charge {
             buffer_bytes: AtomicUsize::new(buffer_bytes),
             passed: AtomicBool::new(false),
+            send_locked: AtomicBool::new(locks.send),
+            receive_locked: AtomicBool::new(locks.receive),
         })
+    }
+
+    /// Which buffer sizes are set.
+    fn locks(&self) -> Locks {
+        Locks {
+            send: self.send_locked.load(Ordering::Relaxed),
+            receive: self.receive_locked.load(Ordering::Relaxed),
+        }
+    }
+
+    fn lock(&self, locks: Locks) {
+        self.send_locked.store(locks.send, Ordering::Relaxed);
+        self.receive_locked.store(locks.receive, Ordering::Relaxed);
     }
 
     /// Send plus receive buffer bytes charged.
@@ -176,6 +199,10 @@ pub struct HostSocket {
     /// passed the socket, is in blocking mode (see
     /// [`take_over`](Self::take_over)).
     blocking_description: bool,
+    /// For a Unix socket bound to a confined path: the directory handle its
+    /// kernel name (`/proc/PID/fd/N/NAME`) refers to, kept open while the
+    /// socket lives so that the name keeps naming that directory.
+    bind_anchor: Option<Arc<OwnedFd>>,
 }
 
 impl HostSocket {
@@ -201,7 +228,60 @@ impl HostSocket {
 
     /// The buffer bytes a new socket of this kind is charged.
     pub(crate) fn new_charge(family: Family, sock_type: SockType) -> usize {
-        buffer_charge::default_charge(family, sock_type)
+        buffer_charge::new_charge(family, sock_type)
+    }
+
+    /// Whether the kernel tunes this socket's buffers by itself: a TCP
+    /// socket whose sizes were not both set.
+    pub(crate) fn buffers_tuned(&self) -> bool {
+        buffer_charge::tuned(self.family, self.sock_type)
+            && self
+                .charge
+                .as_ref()
+                .is_some_and(|charge| charge.locks() != Locks::BOTH)
+    }
+
+    /// Fix the buffers of a TCP socket at the TCP defaults, turning the
+    /// kernel's tuning of them off, and charge what they now hold.
+    pub(crate) fn fix_buffers(&mut self) -> Result<(), SocketError> {
+        buffer_charge::fix_at_defaults(self.os_socket()?)?;
+        if let Some(charge) = &self.charge {
+            charge.lock(Locks::BOTH);
+        }
+        self.note_buffers_set(None)
+    }
+
+    /// The most this socket is charged once `side` is set to `size`.
+    pub(crate) fn buffer_charge_after(
+        &self,
+        side: BufferSide,
+        size: u64,
+    ) -> Result<usize, SocketError> {
+        let locks = self.charge.as_ref().map(|c| c.locks()).unwrap_or_default();
+        Ok(buffer_charge::charge_after(
+            self.os_socket()?,
+            self.family,
+            self.sock_type,
+            locks,
+            side,
+            size,
+        ))
+    }
+
+    /// Note that `side`'s size was set (so the kernel tunes it no more) and
+    /// charge the buffers anew.
+    pub(crate) fn note_buffers_set(&self, side: Option<BufferSide>) -> Result<(), SocketError> {
+        let Some(charge) = &self.charge else {
+            return Ok(());
+        };
+        let mut locks = charge.locks();
+        if let Some(side) = side {
+            locks = locks.with(side);
+            charge.lock(locks);
+        }
+        let bytes = buffer_charge::charge_of(self.os_socket()?, self.family, self.sock_type, locks);
+        charge.set_buffer_bytes(bytes);
+        Ok(())
     }
 
     pub(crate) fn from_socket(
@@ -226,11 +306,10 @@ impl HostSocket {
     ) -> HostSocket {
         HostSocket {
             registration: None,
-            charge: Some(Charge::new(buffer_charge::default_charge(
-                family, sock_type,
-            ))),
+            charge: Some(Charge::new(buffer_charge::new_charge(family, sock_type))),
             linger: None,
             blocking_description: false,
+            bind_anchor: None,
             socket: Some(socket),
             family,
             sock_type,
@@ -278,6 +357,7 @@ impl HostSocket {
         dup.recv_timeout = self.recv_timeout;
         dup.send_timeout = self.send_timeout;
         dup.charge = self.charge.clone();
+        dup.bind_anchor = self.bind_anchor.clone();
         dup.linger = self.linger;
         Ok(dup)
     }
@@ -374,6 +454,7 @@ impl HostSocket {
                 let confined = unix_path::for_bind(policy, path)?;
                 self.os_socket()?.bind(&confined.sockaddr)?;
                 self.unix_local = Some(address.clone());
+                self.bind_anchor = Some(Arc::new(confined.into_anchor()));
             }
             SockAddress::UnixAbstract(name) => {
                 self.expect_unix_family()?;
@@ -469,9 +550,11 @@ impl HostSocket {
         accepted.recv_timeout = self.recv_timeout;
         accepted.send_timeout = self.send_timeout;
         // and its buffer sizes.
-        let listener_charge = self.charge.as_ref().map(|charge| charge.buffer_bytes());
-        if let Some(bytes) = listener_charge {
-            accepted.charge = Some(Charge::new(bytes));
+        if let Some(listener) = &self.charge {
+            accepted.charge = Some(Charge::with_locks(
+                listener.buffer_bytes(),
+                listener.locks(),
+            ));
         }
         accepted.linger = self.linger;
         Ok((accepted, guest_address(policy, &peer)))
@@ -734,6 +817,7 @@ impl HostSocket {
     pub fn close(&mut self) {
         self.registration = None;
         self.socket = None;
+        self.bind_anchor = None;
     }
 
     /// `SO_LINGER`: `None` when off, else how long a close waits for unsent
@@ -776,7 +860,8 @@ impl HostSocket {
     /// the sender shares, is left in the mode the sender chose.
     pub(crate) fn take_over(&mut self) -> Result<(), SocketError> {
         let socket = self.os_socket()?;
-        let charge = buffer_charge::charge_of(socket, self.family, self.sock_type);
+        let charge =
+            buffer_charge::charge_of(socket, self.family, self.sock_type, Locks::default());
         self.blocking_description = !socket.nonblocking()?;
         if let Some(shared) = &self.charge {
             shared.set_buffer_bytes(charge);

@@ -16,11 +16,35 @@ use std::path::{Component, Path};
 use socket2::SockAddr;
 
 use crate::core::SocketError;
-use crate::policy::{Action, Policy};
+use crate::core::unix_diag::{self, SocketFile};
+use crate::policy::{Action, GuestText, Policy};
 
 /// Paths the host builds to name a confined file; the kernel reports them
 /// back as socket names, and they mean nothing to a guest.
 pub const PROC_FD_PREFIX: &str = "/proc/self/fd/";
+
+/// Whether a path the kernel reports is one the host (this process or
+/// another) built to name a confined file: `/proc/self/fd/N…` or
+/// `/proc/PID/fd/N…`.
+pub fn is_host_made(path: &[u8]) -> bool {
+    proc_fd_parts(path).is_some() || path.starts_with(PROC_FD_PREFIX.as_bytes())
+}
+
+/// The process and descriptor of `/proc/PID/fd/N/NAME`, the name a
+/// confined bind gives the kernel.
+fn proc_fd_parts(path: &[u8]) -> Option<(&[u8], &[u8])> {
+    let rest = path.strip_prefix(b"/proc/")?;
+    let (pid, rest) = split_at_slash(rest)?;
+    let rest = rest.strip_prefix(b"fd/")?;
+    let (fd, _name) = split_at_slash(rest)?;
+    let digits = |part: &[u8]| !part.is_empty() && part.iter().all(u8::is_ascii_digit);
+    (digits(pid) && digits(fd)).then_some((pid, fd))
+}
+
+fn split_at_slash(path: &[u8]) -> Option<(&[u8], &[u8])> {
+    let at = path.iter().position(|&b| b == b'/')?;
+    Some((&path[..at], &path[at + 1..]))
+}
 
 /// The longest Unix socket path Linux accepts (`sizeof(sun_path)`).
 const SUN_PATH_MAX: usize = 108;
@@ -44,11 +68,21 @@ pub fn open_dir(path: &Path) -> io::Result<OwnedFd> {
 }
 
 /// A Unix socket address confined to a granted directory, ready for `bind`
-/// or `connect`. The handle that anchors it must live until the call is made.
+/// or `connect`. The handle that anchors it must live until the call is
+/// made; after a bind, for as long as the socket, so that the name the
+/// kernel keeps for it (`/proc/PID/fd/N/NAME`) still names its directory
+/// (see [`for_connect`]).
 pub struct ConfinedAddr {
-    _anchor: OwnedFd,
+    anchor: OwnedFd,
     /// The address to pass to the socket call.
     pub sockaddr: SockAddr,
+}
+
+impl ConfinedAddr {
+    /// The directory handle the address names.
+    pub fn into_anchor(self) -> OwnedFd {
+        self.anchor
+    }
 }
 
 /// Resolve a guest path for `bind`: its parent directory must lie beneath a
@@ -68,13 +102,13 @@ pub fn for_bind(policy: &Policy, guest_path: &str) -> Result<ConfinedAddr, Socke
     let anchor = open_beneath(grant.dir.as_fd(), parent, libc::O_DIRECTORY)
         .map_err(|error| escaped(policy, action, guest_path, error))?;
     policy.unix_allowed(action, guest_path);
-    let mut proc_path = format!("{PROC_FD_PREFIX}{}/", anchor.as_raw_fd()).into_bytes();
+    // Named by process id, not `self`, so that another process can tell
+    // which directory the socket was bound in.
+    let mut proc_path =
+        format!("/proc/{}/fd/{}/", std::process::id(), anchor.as_raw_fd()).into_bytes();
     proc_path.extend_from_slice(name.as_bytes());
     let sockaddr = sockaddr_for(&proc_path)?;
-    Ok(ConfinedAddr {
-        _anchor: anchor,
-        sockaddr,
-    })
+    Ok(ConfinedAddr { anchor, sockaddr })
 }
 
 /// Resolve a guest path for `connect` or `send-to` (the `action` audited):
@@ -94,12 +128,103 @@ pub fn for_connect(
     };
     let anchor = open_beneath(grant.dir.as_fd(), target, 0)
         .map_err(|error| escaped(policy, action, guest_path, error))?;
+    if !bound_beneath(grant, &anchor) {
+        return Err(policy.unix_denied(
+            action,
+            guest_path,
+            format!(
+                "the socket at `{}` was bound outside its granted directory",
+                GuestText(guest_path)
+            ),
+        ));
+    }
     policy.unix_allowed(action, guest_path);
     let sockaddr = sockaddr_for(format!("{PROC_FD_PREFIX}{}", anchor.as_raw_fd()).as_bytes())?;
-    Ok(ConfinedAddr {
-        _anchor: anchor,
-        sockaddr,
-    })
+    Ok(ConfinedAddr { anchor, sockaddr })
+}
+
+/// Whether the socket the file `found` names (resolved beneath `grant`)
+/// was bound beneath it too. A guest that can also link or rename files
+/// (a WASI preopen holding both the granted directory and a socket
+/// outside it) could otherwise give an outside socket a name inside. The
+/// kernel keeps the name each socket was bound to (`unix_diag`), and it
+/// must be one of:
+/// - a path under the granted directory, as granted or as it resolves;
+/// - `/proc/PID/fd/N/NAME`, a bind confined by a wasock host, whose
+///   directory `N` (still open in that process) is the one the file is in.
+///
+/// Relative names, and files no socket of this network namespace is
+/// bound to, cannot be told apart from an escape by name: the first are
+/// refused, the second left to the kernel (a stale file refuses the
+/// connection).
+fn bound_beneath(grant: &crate::policy::UnixGrant, found: &OwnedFd) -> bool {
+    let Ok(stat) = rustix::fs::fstat(found) else {
+        return false;
+    };
+    if rustix::fs::FileType::from_raw_mode(stat.st_mode) != rustix::fs::FileType::Socket {
+        // Not a socket: the kernel refuses the connection.
+        return true;
+    }
+    let file = SocketFile {
+        device: stat.st_dev,
+        inode: stat.st_ino,
+    };
+    let names = match unix_diag::bound_names(file) {
+        Ok(names) => names,
+        Err(error) => {
+            tracing::debug!(%error, "cannot read the socket diagnostics; refusing the socket");
+            return false;
+        }
+    };
+    names.iter().all(|name| named_beneath(grant, found, name))
+}
+
+/// Whether the bound `name` of the socket file `found` lies beneath `grant`
+/// (see [`bound_beneath`]).
+fn named_beneath(grant: &crate::policy::UnixGrant, found: &OwnedFd, name: &[u8]) -> bool {
+    if let Some((pid, fd)) = proc_fd_parts(name) {
+        let directory = format!(
+            "/proc/{}/fd/{}",
+            String::from_utf8_lossy(pid),
+            String::from_utf8_lossy(fd)
+        );
+        return same_file(Path::new(&directory), &parent_of(found));
+    }
+    let name = Path::new(std::ffi::OsStr::from_bytes(name));
+    if !name.is_absolute() {
+        return false;
+    }
+    let resolved = std::fs::read_link(format!("{PROC_FD_PREFIX}{}", grant.dir.as_raw_fd()));
+    [Some(grant.host.clone()), resolved.ok()]
+        .into_iter()
+        .flatten()
+        .any(|dir| lexically_beneath(name, &dir))
+}
+
+/// The directory the file `found` is in now.
+fn parent_of(found: &OwnedFd) -> std::path::PathBuf {
+    std::fs::read_link(format!("{PROC_FD_PREFIX}{}", found.as_raw_fd()))
+        .ok()
+        .and_then(|path| path.parent().map(Path::to_path_buf))
+        .unwrap_or_default()
+}
+
+/// Whether two paths name the same file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+        _ => false,
+    }
+}
+
+/// Whether `path` names something strictly beneath `dir`, by its
+/// components alone (no `..`).
+fn lexically_beneath(path: &Path, dir: &Path) -> bool {
+    let mut rest = path.components();
+    dir.components().all(|wanted| rest.next() == Some(wanted))
+        && rest.clone().next().is_some()
+        && rest.all(|c| matches!(c, Component::Normal(_)))
 }
 
 /// Reject what Linux rejects before any resolution.
@@ -138,7 +263,10 @@ fn escaped(policy: &Policy, action: Action, guest_path: &str, error: io::Error) 
         Some(libc::EXDEV) => policy.unix_denied(
             action,
             guest_path,
-            format!("Unix socket path `{guest_path}` resolves outside its granted directory"),
+            format!(
+                "Unix socket path `{}` resolves outside its granted directory",
+                GuestText(guest_path)
+            ),
         ),
         _ => error.into(),
     }

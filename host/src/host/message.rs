@@ -85,10 +85,23 @@ pub async fn recv_msg(
     let mut flags = message_flags(received.flags);
     let mut ancillary = Vec::with_capacity(received.control.len() + 2);
     let mut passed = Vec::with_capacity(received.sockets.len());
+    let mut closed = received.closed_descriptors;
     for socket in received.sockets {
         view.ctx.reclaim(&socket);
+        let kind = (socket.family(), socket.sock_type(), socket.protocol());
+        if view
+            .ctx
+            .policy
+            .check_socket(kind.0, kind.1, kind.2)
+            .is_err()
+        {
+            // A socket this guest could not make (MPTCP, raw without the
+            // grant) is closed like any other descriptor it cannot use.
+            closed += 1;
+            continue;
+        }
         let charge = socket.charge().map_or(0, |charge| charge.buffer_bytes());
-        if view.ctx.reserve_new(1, charge).is_ok() {
+        if view.ctx.reserve_new(1, charge, false).is_ok() {
             passed.push(view.adopt(socket)?);
         } else {
             // Linux too discards descriptors it has no room for.
@@ -98,10 +111,8 @@ pub async fn recv_msg(
     if !passed.is_empty() {
         ancillary.push(IncomingAncillary::Rights(passed));
     }
-    if received.closed_descriptors > 0 {
-        ancillary.push(IncomingAncillary::ClosedDescriptors(
-            received.closed_descriptors,
-        ));
+    if closed > 0 {
+        ancillary.push(IncomingAncillary::ClosedDescriptors(closed));
     }
     ancillary.extend(received.control.into_iter().map(incoming));
     Ok(IncomingMessage {

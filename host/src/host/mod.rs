@@ -6,7 +6,7 @@ mod convert;
 mod message;
 mod options;
 mod poller;
-mod quota;
+pub(crate) mod quota;
 mod resolver;
 mod socket;
 mod types;

@@ -9,10 +9,20 @@
 
 use wasmtime::component::Resource;
 
+use crate::core::buffer_charge;
 use crate::core::{HostSocket, SocketError};
 use crate::ctx::{SocketsCtx, SocketsCtxView};
 
 type Result<T> = std::result::Result<T, SocketError>;
+
+/// How a new socket's buffers fit the guest's budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BufferPlan {
+    /// As charged: the budget has room for what they may grow to.
+    AsCharged,
+    /// Fixed at the TCP defaults, for which the budget has room.
+    Fixed,
+}
 
 impl SocketsCtxView<'_> {
     /// Put a socket in the table and count it; its buffers are charged when
@@ -115,11 +125,25 @@ impl SocketsCtx {
         Ok(())
     }
 
-    /// Fail unless a new socket of this kind (or `count` of them) fits both
-    /// the socket quota and the buffer budget.
-    pub(crate) fn reserve_new(&mut self, count: usize, buffer_bytes: usize) -> Result<()> {
+    /// Reserve places and buffers for `count` new sockets charged
+    /// `buffer_bytes` each. When the budget has no room for that and the
+    /// kernel would tune their buffers (`tunable`, TCP), room for them
+    /// with their buffers fixed at the TCP defaults: the caller fixes them.
+    pub(crate) fn reserve_new(
+        &mut self,
+        count: usize,
+        buffer_bytes: usize,
+        tunable: bool,
+    ) -> Result<BufferPlan> {
         self.reserve_sockets(count)?;
-        self.reserve_buffers(buffer_bytes.saturating_mul(count))
+        match self.reserve_buffers(buffer_bytes.saturating_mul(count)) {
+            Ok(()) => Ok(BufferPlan::AsCharged),
+            Err(_) if tunable => {
+                self.reserve_buffers(buffer_charge::fixed_charge().saturating_mul(count))?;
+                Ok(BufferPlan::Fixed)
+            }
+            Err(error) => Err(error),
+        }
     }
 
     /// Give back a socket handle's place before its descriptor closes
@@ -150,12 +174,11 @@ impl SocketsCtx {
         }
     }
 
-    /// Charge a socket's buffers anew after `SO_SNDBUF`/`SO_RCVBUF` changed
-    /// them to `bytes`.
-    pub(crate) fn recharge(&mut self, socket: &HostSocket, bytes: usize) {
+    /// Account for a socket charged anew (its buffer sizes were set); it
+    /// was charged `before`.
+    pub(crate) fn recharged(&mut self, socket: &HostSocket, before: usize) {
         if let Some(charge) = socket.charge() {
-            self.buffer_bytes = self.buffer_bytes - charge.buffer_bytes() + bytes;
-            charge.set_buffer_bytes(bytes);
+            self.buffer_bytes = self.buffer_bytes - before + charge.buffer_bytes();
         }
     }
 }

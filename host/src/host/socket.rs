@@ -14,6 +14,7 @@ use crate::core::poll::{self, PollTarget};
 use crate::core::{HostSocket, SocketError};
 use crate::ctx::SocketsCtxView;
 use crate::host::convert::{duration, msg_flags, nanos, poll_bits, poll_events};
+use crate::host::quota::BufferPlan;
 use crate::host::{message, options};
 
 type Result<T> = std::result::Result<T, SocketError>;
@@ -26,10 +27,14 @@ impl socket::Host for SocketsCtxView<'_> {
         protocol: Protocol,
     ) -> Result<Resource<HostSocket>> {
         let (family, sock_type) = (family.into(), sock_type.into());
-        self.ctx
-            .reserve_new(1, HostSocket::new_charge(family, sock_type))?;
+        let charge = HostSocket::new_charge(family, sock_type);
+        let tuned = buffer_charge::tuned(family, sock_type);
+        let fix = self.ctx.reserve_new(1, charge, tuned)?;
         self.ctx.policy.check_socket(family, sock_type, protocol)?;
-        let socket = HostSocket::new(family, sock_type, protocol)?;
+        let mut socket = HostSocket::new(family, sock_type, protocol)?;
+        if fix == BufferPlan::Fixed {
+            socket.fix_buffers()?;
+        }
         self.adopt(socket)
     }
 
@@ -41,7 +46,7 @@ impl socket::Host for SocketsCtxView<'_> {
     ) -> Result<(Resource<HostSocket>, Resource<HostSocket>)> {
         let (family, sock_type) = (family.into(), sock_type.into());
         self.ctx
-            .reserve_new(2, HostSocket::new_charge(family, sock_type))?;
+            .reserve_new(2, HostSocket::new_charge(family, sock_type), false)?;
         self.ctx.policy.check_socket(family, sock_type, protocol)?;
         let (a, b) = HostSocket::pair(family, sock_type, protocol)?;
         Ok((self.adopt(a)?, self.adopt(b)?))
@@ -118,8 +123,11 @@ impl socket::HostSocket for SocketsCtxView<'_> {
         // A bad handle traps even when the quota is reached.
         let listener = self.table.get(&this)?;
         let charge = listener.charge().map_or(0, |charge| charge.buffer_bytes());
-        self.ctx.reserve_new(1, charge)?;
-        let (accepted, peer) = self.table.get_mut(&this)?.accept(&self.ctx.policy).await?;
+        let plan = self.ctx.reserve_new(1, charge, listener.buffers_tuned())?;
+        let (mut accepted, peer) = self.table.get_mut(&this)?.accept(&self.ctx.policy).await?;
+        if plan == BufferPlan::Fixed {
+            accepted.fix_buffers()?;
+        }
         Ok((self.adopt(accepted)?, peer.into()))
     }
 
@@ -263,16 +271,15 @@ impl socket::HostSocket for SocketsCtxView<'_> {
             SocketOption::ReceiveBufferSize(size) => Some((BufferSide::Receive, size)),
             _ => None,
         };
+        let charged = socket.charge().map_or(0, |charge| charge.buffer_bytes());
         if let Some((side, size)) = resized {
-            let charged = socket.charge().map_or(0, |charge| charge.buffer_bytes());
-            let asked = buffer_charge::charge_after(socket.os_socket()?, side, size);
+            let asked = socket.buffer_charge_after(side, size)?;
             self.ctx.reserve_buffers(asked.saturating_sub(charged))?;
         }
         options::set(&self.ctx.policy, socket, value)?;
-        if resized.is_some() {
-            let charge =
-                buffer_charge::charge_of(socket.os_socket()?, socket.family(), socket.sock_type());
-            self.ctx.recharge(socket, charge);
+        if let Some((side, _)) = resized {
+            socket.note_buffers_set(Some(side))?;
+            self.ctx.recharged(socket, charged);
         }
         Ok(())
     }

@@ -1,6 +1,6 @@
 //! Policy files: the grants of a [`PolicyBuilder`] as TOML.
 //!
-//! Three tables, each key one builder method and one `wasock run` flag
+//! Four tables, each key one builder method and one `wasock run` flag
 //! (`examples/policy.toml` shows them all):
 //!
 //! ```toml
@@ -10,6 +10,7 @@
 //! [unix]     # dirs (HOST_DIR[::GUEST_DIR]), abstract (name prefixes)
 //! [names]    # dns, dns-names (patterns), reverse-dns, host-name,
 //!            # real-host-name, interfaces
+//! [quotas]   # socket-buffers (a size: 64M)
 //! ```
 //!
 //! Unknown tables or keys, values of the wrong type and bad rules are
@@ -33,6 +34,15 @@ struct PolicyFile {
     net: Net,
     unix: Unix,
     names: Names,
+    quotas: Quotas,
+}
+
+/// `[quotas]`: limits that belong with the grants.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+struct Quotas {
+    /// The socket-buffer budget, a size such as `64M`.
+    socket_buffers: Option<Text>,
 }
 
 /// `[net]`: IP addresses and what sockets may do with them.
@@ -148,6 +158,14 @@ pub(super) fn parse(source: &str, origin: &str) -> Result<PolicyBuilder, PolicyE
     }
     if let Some(name) = file.names.host_name {
         builder.host_name(name);
+    }
+    if let Some(size) = &file.quotas.socket_buffers {
+        let bytes =
+            crate::ctx::parse_size(size.get_ref()).map_err(|message| PolicyError::Toml {
+                origin: origin.to_string(),
+                message: format!("{} in [quotas] socket-buffers", message),
+            })?;
+        builder.max_socket_buffers(bytes);
     }
     Ok(builder)
 }

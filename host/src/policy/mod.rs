@@ -225,6 +225,7 @@ pub struct Policy {
     host_name: Option<String>,
     real_host_name: bool,
     interfaces: bool,
+    socket_buffers: Option<usize>,
     cwd: PathBuf,
     audit: Option<AuditSink>,
 }
@@ -556,6 +557,12 @@ impl Policy {
         self.real_host_name
     }
 
+    /// The socket-buffer budget the policy sets (TOML `[quotas]
+    /// socket-buffers`), if any.
+    pub fn max_socket_buffers(&self) -> Option<usize> {
+        self.socket_buffers
+    }
+
     /// Whether the guest may list network interfaces and translate their
     /// names and indexes.
     pub fn allows_interfaces(&self) -> bool {
@@ -675,6 +682,7 @@ pub struct PolicyBuilder {
     host_name: Option<String>,
     real_host_name: bool,
     interfaces: bool,
+    socket_buffers: Option<usize>,
 }
 
 impl PolicyBuilder {
@@ -873,6 +881,16 @@ impl PolicyBuilder {
         self
     }
 
+    /// Set the guest's socket-buffer budget, in bytes
+    /// ([`Limits::max_buffer_bytes`](crate::Limits::max_buffer_bytes)),
+    /// which [`SocketsCtx::new`](crate::SocketsCtx::new) applies. TOML
+    /// `[quotas] socket-buffers`; `wasock run --max-socket-buffers`
+    /// overrides it.
+    pub fn max_socket_buffers(&mut self, bytes: usize) -> &mut Self {
+        self.socket_buffers = Some(bytes);
+        self
+    }
+
     /// Build the policy: resolve the host names rules name, open every
     /// granted directory, and note the host's broadcast addresses. A
     /// configured host name and the real one cannot both be granted,
@@ -982,6 +1000,7 @@ impl PolicyBuilder {
             host_name: self.host_name.clone(),
             real_host_name: self.real_host_name,
             interfaces: self.interfaces,
+            socket_buffers: self.socket_buffers,
             cwd,
             audit: None,
         })

@@ -844,3 +844,19 @@ fn only_protocols_the_policy_understands_make_sockets() {
         "no grant opens a protocol the policy does not understand"
     );
 }
+
+#[test]
+fn a_policy_file_sets_the_socket_buffer_budget() {
+    let builder = PolicyBuilder::from_toml_str("[quotas]\nsocket-buffers = \"64M\"\n").unwrap();
+    let policy = builder.build().unwrap();
+    assert_eq!(policy.max_socket_buffers(), Some(64 << 20));
+    assert_eq!(
+        crate::SocketsCtx::new(policy).limits().max_buffer_bytes,
+        64 << 20,
+        "a context applies it"
+    );
+    assert_eq!(Policy::default().max_socket_buffers(), None);
+    let error = toml_error("[quotas]\nsocket-buffers = \"lots\"\n");
+    assert!(error.contains("socket-buffers"), "{error}");
+    assert!(toml_error("[quotas]\nsockets = 3\n").contains("sockets"));
+}

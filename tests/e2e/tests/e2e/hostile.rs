@@ -19,7 +19,8 @@ use wasock_e2e::{Guest, Setup};
 
 use self::escapes::{
     hostile_abstract_names, hostile_escape_options, hostile_granted_name, hostile_implicit_bind,
-    hostile_passed_sockets, hostile_path_escape, hostile_symlink_race, hostile_udp_peers,
+    hostile_linked_socket, hostile_passed_sockets, hostile_path_escape, hostile_symlink_race,
+    hostile_udp_peers,
 };
 use self::exhaustion::{
     hostile_giant_recv, hostile_giant_send, hostile_memory_growth, hostile_poll_flood,

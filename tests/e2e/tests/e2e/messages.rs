@@ -265,6 +265,52 @@ async fn socket_pass() {
 }
 
 /// `pipe2(2)` with close-on-exec.
+/// A socket the guest could not make itself (MPTCP) is closed by the host
+/// when it is passed to the guest, like a descriptor that is no socket.
+#[tokio::test(flavor = "current_thread")]
+async fn socket_receive_rights_of_unmakeable_sockets() {
+    const IPPROTO_MPTCP: i32 = 262;
+    let mptcp = match socket2::Socket::new(
+        socket2::Domain::IPV4,
+        socket2::Type::STREAM,
+        Some(IPPROTO_MPTCP.into()),
+    ) {
+        Ok(socket) => socket,
+        Err(error) => {
+            println!("skipped: this kernel makes no MPTCP socket ({error})");
+            return;
+        }
+    };
+    let (native_end, guest_end) = UnixStream::pair().unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let (served, _) = listener.accept().unwrap();
+    send_fds(
+        &native_end,
+        b"fds",
+        &[served.as_raw_fd(), mptcp.as_raw_fd()],
+    );
+    drop((served, mptcp));
+    let guest = spawn(
+        programs::SOCKET_RECEIVE_RIGHTS,
+        inheriting(&[], Policy::default(), guest_end),
+    );
+    tokio::task::spawn_blocking(move || {
+        client.set_read_timeout(Some(wasock_e2e::PATIENCE)).unwrap();
+        client.write_all(b"ping").unwrap();
+        let mut echoed = [0; 4];
+        client.read_exact(&mut echoed).unwrap();
+    })
+    .await
+    .unwrap();
+    let finished = guest.finish().await;
+    finished.assert_success();
+    assert_eq!(
+        finished.stdout,
+        "received 1 socket, closed 1 other descriptor\n"
+    );
+}
+
 fn pipe() -> (OwnedFd, OwnedFd) {
     let mut fds = [0; 2];
     // SAFETY: `fds` has room for the two descriptors pipe2 writes.

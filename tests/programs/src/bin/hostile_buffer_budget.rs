@@ -6,8 +6,10 @@
 //!
 //! `hostile_buffer_budget BUDGET`, run with `max_buffer_bytes` BUDGET.
 
+use std::net::SocketAddr;
+
 use wasock::ErrorCode;
-use wasock::socket::{Domain, Socket, Type};
+use wasock::socket::{Domain, SockAddr, Socket, Type};
 use wasock_test_programs::{args, code};
 
 /// The send and receive buffer sizes the kernel reports for `socket`.
@@ -65,5 +67,32 @@ fn main() {
     held.clear();
     let (a, _b) = Socket::pair(Domain::UNIX, Type::STREAM, None).unwrap();
     assert!(raise(&a), "a raise fits once the others are closed");
+    drop((a, _b));
+
+    // TCP buffers the kernel grows by itself count at what they may grow
+    // to; connections beyond that room get fixed buffers.
+    let listener = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    let loopback: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    listener.bind(&SockAddr::from(loopback)).unwrap();
+    listener.listen(16).unwrap();
+    let mut connections = Vec::new();
+    for _ in 0..8 {
+        let client = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+        client.connect(&listener.local_addr().unwrap()).unwrap();
+        let (server, _) = listener.accept().unwrap();
+        client.set_nonblocking(true).unwrap();
+        while client.send(&[b't'; 65536]).is_ok() {}
+        connections.push((client, server));
+        let total: usize = pinned(&listener)
+            + connections
+                .iter()
+                .map(|(a, b)| pinned(a) + pinned(b))
+                .sum::<usize>();
+        assert!(
+            total <= budget,
+            "{total} bytes in TCP buffers, over {budget}"
+        );
+    }
+    println!("{} TCP connections within the budget", connections.len());
     println!("buffer budget held");
 }

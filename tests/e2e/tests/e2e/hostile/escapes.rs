@@ -435,3 +435,46 @@ pub(super) async fn hostile_passed_sockets() {
     nothing_arrived("a second connection", second);
     nothing_arrived("the denied UDP peer", udp.recv_from(&mut [0; 16]));
 }
+
+/// Hard links, renames and moved directories give outside sockets names
+/// inside the granted directory: connecting or sending through them is
+/// denied, and the outside sockets see nothing.
+#[tokio::test(flavor = "current_thread")]
+pub(super) async fn hostile_linked_socket() {
+    let root = TempDir::new("linked-socket");
+    let (granted, outside) = (root.path().join("granted"), root.path().join("outside"));
+    std::fs::create_dir_all(&granted).unwrap();
+    std::fs::create_dir_all(outside.join("dir")).unwrap();
+    let listen = |path: std::path::PathBuf| {
+        let listener = UnixListener::bind(path).unwrap();
+        listener.set_nonblocking(true).unwrap();
+        listener
+    };
+    let outside_listeners = [
+        listen(outside.join("native.sock")),
+        listen(outside.join("moved.sock")),
+        listen(outside.join("dir/inner.sock")),
+    ];
+    let dgram = UnixDatagram::bind(outside.join("dgram.sock")).unwrap();
+    dgram.set_nonblocking(true).unwrap();
+    let legit = listen(granted.join("legit.sock"));
+    let root_text = root.path().display().to_string();
+    let mut setup = Setup::new(
+        &[&root_text],
+        policy(|p| {
+            p.allow_unix_dir(&granted);
+        }),
+    );
+    setup.preopens.push(wasock_host::runner::Preopen {
+        host: root.path().into(),
+        guest: root_text.clone(),
+    });
+    let guest = run(programs::HOSTILE_LINKED_SOCKET, setup).await;
+    guest.assert_success();
+    assert!(guest.stdout.ends_with("links denied\n"), "{}", guest.stdout);
+    for listener in &outside_listeners {
+        nothing_arrived("an outside listener", listener.accept());
+    }
+    nothing_arrived("the outside datagram socket", dgram.recv(&mut [0; 8]));
+    assert!(legit.accept().is_ok(), "the inside listener was reached");
+}
