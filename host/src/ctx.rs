@@ -27,9 +27,9 @@ pub struct Limits {
     /// [`max_sockets`](Self::max_sockets) counts them) may hold. A TCP
     /// buffer the kernel tunes is charged the tuning's maximum
     /// (`net.ipv4.tcp_wmem`/`tcp_rmem`), any other the size the kernel
-    /// reports (the defaults for a new socket). A new TCP socket for which
-    /// that leaves no room gets its buffers fixed at the TCP defaults
-    /// instead; any other new socket, or a buffer size, beyond it fails
+    /// reports (the defaults for a new socket). A new TCP socket is charged
+    /// its maxima only while that leaves half the budget free, and gets
+    /// its buffers fixed at the TCP defaults otherwise; any other new socket, or a buffer size, beyond it fails
     /// with `no-buffer-space` (ENOBUFS). Default 512 MiB.
     pub max_buffer_bytes: usize,
     /// Bytes one call moves between the guest and a socket. A receive
@@ -104,6 +104,8 @@ pub struct SocketsCtx {
     pub(crate) open_sockets: usize,
     /// Buffer bytes charged for the sockets held.
     pub(crate) buffer_bytes: usize,
+    /// Places held for the accept queues of listening sockets.
+    pub(crate) queued: usize,
     /// Sockets passed away and let go of that the kernel keeps alive.
     pub(crate) in_flight: InFlight,
     pub(crate) inherited: Vec<Arc<OwnedFd>>,
@@ -133,6 +135,7 @@ impl SocketsCtx {
             limits,
             open_sockets: 0,
             buffer_bytes: 0,
+            queued: 0,
             in_flight: InFlight::default(),
             inherited: Vec::new(),
         }

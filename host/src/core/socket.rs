@@ -117,6 +117,9 @@ pub(crate) struct Charge {
     /// kernel from tuning them.
     send_locked: AtomicBool,
     receive_locked: AtomicBool,
+    /// Places in the socket quota held for connections waiting in its
+    /// accept queue (its backlog and one), when it listens.
+    queue: AtomicUsize,
 }
 
 impl Charge {
@@ -130,6 +133,7 @@ impl Charge {
             passed: AtomicBool::new(false),
             send_locked: AtomicBool::new(locks.send),
             receive_locked: AtomicBool::new(locks.receive),
+            queue: AtomicUsize::new(0),
         })
     }
 
@@ -154,6 +158,11 @@ impl Charge {
     /// Charge `bytes` from now on.
     pub(crate) fn set_buffer_bytes(&self, bytes: usize) {
         self.buffer_bytes.store(bytes, Ordering::Relaxed);
+    }
+
+    /// Places held for the accept queue.
+    pub(crate) fn queue_places(&self) -> usize {
+        self.queue.load(Ordering::Relaxed)
     }
 
     /// Whether the socket was passed to someone.
@@ -485,7 +494,7 @@ impl HostSocket {
             Family::Inet6 => (Ipv6Addr::UNSPECIFIED, 0).into(),
             // Linux refuses to listen on an unbound Unix socket (EINVAL);
             // a bound one was checked when it was bound.
-            Family::Unix => return self.listen_unchecked(backlog),
+            Family::Unix => return self.set_backlog(backlog),
         };
         let carries_ipv4 = || self.os_socket().is_ok_and(sockopt::carries_ipv4);
         match (self.bound, self.bind_address) {
@@ -504,7 +513,18 @@ impl HostSocket {
                 }
             }
         }
-        self.listen_unchecked(backlog)
+        self.set_backlog(backlog)
+    }
+
+    /// Change the backlog of a listening socket to `backlog`, which holds
+    /// `backlog + 1` connections waiting to be accepted, and note the
+    /// places that holds in the quota.
+    pub(crate) fn set_backlog(&mut self, backlog: u32) -> Result<(), SocketError> {
+        self.listen_unchecked(backlog)?;
+        if let Some(charge) = &self.charge {
+            charge.queue.store(backlog as usize + 1, Ordering::Relaxed);
+        }
+        Ok(())
     }
 
     fn listen_unchecked(&mut self, backlog: u32) -> Result<(), SocketError> {

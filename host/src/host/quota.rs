@@ -84,7 +84,9 @@ impl SocketsCtx {
     /// Fail with `EMFILE` unless `count` more sockets fit the guest's quota.
     pub(crate) fn reserve_sockets(&mut self, count: usize) -> Result<()> {
         let limit = self.limits.max_sockets;
-        let fits = |ctx: &SocketsCtx| ctx.open_sockets + ctx.in_flight.sockets() + count <= limit;
+        let fits = |ctx: &SocketsCtx| {
+            ctx.open_sockets + ctx.queued + ctx.in_flight.sockets() + count <= limit
+        };
         if !fits(self) {
             self.in_flight.refresh();
         }
@@ -126,9 +128,10 @@ impl SocketsCtx {
     }
 
     /// Reserve places and buffers for `count` new sockets charged
-    /// `buffer_bytes` each. When the budget has no room for that and the
-    /// kernel would tune their buffers (`tunable`, TCP), room for them
-    /// with their buffers fixed at the TCP defaults: the caller fixes them.
+    /// `buffer_bytes` each. Sockets whose buffers the kernel would tune
+    /// (`tunable`, TCP) are charged that only while the budget stays half
+    /// free; otherwise room for them with their buffers fixed at the TCP
+    /// defaults, and the caller fixes them.
     pub(crate) fn reserve_new(
         &mut self,
         count: usize,
@@ -136,14 +139,19 @@ impl SocketsCtx {
         tunable: bool,
     ) -> Result<BufferPlan> {
         self.reserve_sockets(count)?;
-        match self.reserve_buffers(buffer_bytes.saturating_mul(count)) {
-            Ok(()) => Ok(BufferPlan::AsCharged),
-            Err(_) if tunable => {
-                self.reserve_buffers(buffer_charge::fixed_charge().saturating_mul(count))?;
-                Ok(BufferPlan::Fixed)
-            }
-            Err(error) => Err(error),
+        let bytes = buffer_bytes.saturating_mul(count);
+        if !tunable {
+            self.reserve_buffers(bytes)?;
+            return Ok(BufferPlan::AsCharged);
         }
+        // Buffers the kernel tunes take at most half the budget, so that
+        // a few of them at their maxima leave room for many fixed ones.
+        let used = self.buffer_bytes + self.in_flight.buffer_bytes();
+        if used.saturating_add(bytes) <= self.limits.max_buffer_bytes / 2 {
+            return Ok(BufferPlan::AsCharged);
+        }
+        self.reserve_buffers(buffer_charge::fixed_charge().saturating_mul(count))?;
+        Ok(BufferPlan::Fixed)
     }
 
     /// Give back a socket handle's place before its descriptor closes
@@ -159,11 +167,45 @@ impl SocketsCtx {
             return;
         };
         self.buffer_bytes -= charge.buffer_bytes();
+        self.queued -= charge.queue_places();
         if charge.was_passed()
             && let Ok(os) = socket.os_socket()
         {
             self.in_flight.keep(os, charge.buffer_bytes());
         }
+    }
+
+    /// The backlog a `listen` of `backlog` gets: connections waiting in an
+    /// accept queue are sockets alive in the kernel, so the queue
+    /// (`backlog + 1` of them) takes places in the quota, and is made no
+    /// longer than half the places free (the listener already holds
+    /// `held`).
+    /// With none free, `EMFILE`.
+    pub(crate) fn fit_backlog(&mut self, backlog: u32, held: usize) -> Result<u32> {
+        self.in_flight.refresh();
+        let used = self.open_sockets + self.queued - held + self.in_flight.sockets();
+        let free = self.limits.max_sockets.saturating_sub(used);
+        if free == 0 {
+            return Err(SocketError::with_message(
+                libc::EMFILE,
+                format!(
+                    "the guest's limit of {} open sockets leaves no place for connections waiting to be accepted",
+                    self.limits.max_sockets
+                ),
+            ));
+        }
+        // Half of what is free, so that a long backlog leaves places for
+        // the guest's other sockets; accepting takes places back from the
+        // queue when none are free (see `accept`).
+        let share = (free - 1) / 2;
+        Ok(backlog.min(u32::try_from(share).unwrap_or(u32::MAX)))
+    }
+
+    /// Account for a listener's accept queue resized; it held `before`
+    /// places.
+    pub(crate) fn requeued(&mut self, socket: &HostSocket, before: usize) {
+        let now = socket.charge().map_or(0, |charge| charge.queue_places());
+        self.queued = self.queued - before + now;
     }
 
     /// A socket received back that the guest had passed away and let go

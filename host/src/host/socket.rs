@@ -113,7 +113,11 @@ impl socket::HostSocket for SocketsCtxView<'_> {
 
     async fn listen(&mut self, this: Resource<HostSocket>, backlog: u32) -> Result<()> {
         let socket = self.table.get_mut(&this)?;
-        socket.listen(&self.ctx.policy, backlog)
+        let held = socket.charge().map_or(0, |charge| charge.queue_places());
+        let backlog = self.ctx.fit_backlog(backlog, held)?;
+        socket.listen(&self.ctx.policy, backlog)?;
+        self.ctx.requeued(socket, held);
+        Ok(())
     }
 
     async fn accept(
@@ -123,6 +127,17 @@ impl socket::HostSocket for SocketsCtxView<'_> {
         // A bad handle traps even when the quota is reached.
         let listener = self.table.get(&this)?;
         let charge = listener.charge().map_or(0, |charge| charge.buffer_bytes());
+        if self.ctx.reserve_sockets(1).is_err() {
+            // The connection comes out of the accept queue: its place moves
+            // from the queue's to the accepted socket.
+            let listener = self.table.get_mut(&this)?;
+            let held = listener.charge().map_or(0, |charge| charge.queue_places());
+            if held > 1 {
+                listener.set_backlog((held - 2) as u32)?;
+                self.ctx.requeued(listener, held);
+            }
+        }
+        let listener = self.table.get(&this)?;
         let plan = self.ctx.reserve_new(1, charge, listener.buffers_tuned())?;
         let (mut accepted, peer) = self.table.get_mut(&this)?.accept(&self.ctx.policy).await?;
         if plan == BufferPlan::Fixed {

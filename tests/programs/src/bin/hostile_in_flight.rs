@@ -4,10 +4,13 @@
 //! keeps every one alive in the queued messages, so each must keep its
 //! place in the quota until it is received or its queue is closed.
 //!
+//! Connections left waiting in an accept queue count too.
+//!
 //! `hostile_in_flight LIMIT`, run with `max_sockets` LIMIT and loopback
 //! grants.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use wasock::ErrorCode;
 use wasock::socket::{Domain, SockAddr, Socket, Type};
@@ -50,8 +53,32 @@ fn main() {
     // Closing the queue releases what it held.
     drop(queue);
     drop(sender);
-    let (sender, _queue) = Socket::pair(Domain::UNIX, Type::DGRAM, None).unwrap();
+    let (sender, queue) = Socket::pair(Domain::UNIX, Type::DGRAM, None).unwrap();
     let last = pass_away(&sender, limit * 4);
     assert_eq!(last, limit - 2, "places given back by closing the queue");
+    drop((sender, queue));
     println!("in-flight sockets counted");
+
+    // Connections waiting in an accept queue are sockets too: a guest
+    // that connects to its own listener and closes each client leaves
+    // them there. The queue is made no longer than the quota allows.
+    let listener = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    let loopback: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    listener.bind(&SockAddr::from(loopback)).unwrap();
+    listener.listen(4096).unwrap();
+    let address = listener.local_addr().unwrap();
+    let mut queued = 0;
+    for _ in 0..limit * 4 {
+        let client = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+        client.set_timeout(Some(Duration::from_millis(200)));
+        if client.connect(&address).is_err() {
+            break;
+        }
+        queued += 1;
+    }
+    assert!(
+        queued <= limit,
+        "{queued} connections queued with a quota of {limit}"
+    );
+    println!("{queued} connections queued; accept queues counted");
 }

@@ -1,4 +1,5 @@
-//! Exhausting the socket quota every way a socket can be made: `socket`,
+//! Exhausting the socket quota every way a socket can be made (a
+//! listener's accept queue holds places too): `socket`,
 //! `accept`, `socketpair`, `dup` and `create-poller` all fail with
 //! `too-many-open-files` at the limit, and closing a socket gives its
 //! place back.
@@ -34,10 +35,19 @@ fn fill(held: &mut Vec<Socket>) -> usize {
 
 fn main() {
     let limit: usize = args()[0].parse().unwrap();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    // A backlog of 0 queues one connection, which takes a place too.
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    let loopback: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+    socket.bind(&loopback.into()).unwrap();
+    socket.listen(0).unwrap();
+    let listener = TcpListener::from(socket);
     let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
     let mut held = Vec::new();
-    assert_eq!(fill(&mut held) + 2, limit, "exactly LIMIT sockets fit");
+    assert_eq!(
+        fill(&mut held) + 3,
+        limit,
+        "exactly LIMIT sockets fit, the accept queue's included"
+    );
 
     expect_code(
         "accept at the limit",
@@ -74,7 +84,7 @@ fn main() {
     drop((held, accepted, client));
     let mut again = Vec::new();
     assert_eq!(
-        fill(&mut again) + 1,
+        fill(&mut again) + 2,
         limit,
         "dropping gives every place back"
     );

@@ -44,7 +44,7 @@ pub(super) async fn hostile_in_flight() {
     let guest = run(programs::HOSTILE_IN_FLIGHT, setup).await;
     guest.assert_success();
     assert!(
-        guest.stdout.ends_with("in-flight sockets counted\n"),
+        guest.stdout.ends_with("accept queues counted\n"),
         "{}",
         guest.stdout
     );
