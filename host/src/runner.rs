@@ -307,7 +307,7 @@ impl Runner {
         let unreadable =
             |e: std::io::Error| wasmtime::format_err!("cannot read `{}`: {e}", path.display());
         if let Some(cache_dir) = &self.cache_dir {
-            let index = cache_index(cache_dir, path);
+            let index = cache_index(cache_dir, path, self.engine_hash());
             let known = index
                 .as_ref()
                 .and_then(|entry| std::fs::read_to_string(entry).ok());
@@ -346,15 +346,21 @@ impl Runner {
         Ok(component)
     }
 
-    /// The cache file name: a digest of the component (`component` has
-    /// been fed its bytes) and of the engine's compatibility hash.
-    fn cache_key(&self, component: Sha256) -> String {
+    /// A hash of the engine's compatibility hash: what compiled code
+    /// depends on besides the component.
+    fn engine_hash(&self) -> u64 {
         let mut engine_hash = std::collections::hash_map::DefaultHasher::new();
         self.engine
             .precompile_compatibility_hash()
             .hash(&mut engine_hash);
+        engine_hash.finish()
+    }
+
+    /// The cache file name: a digest of the component (`component` has
+    /// been fed its bytes) and of the engine's compatibility hash.
+    fn cache_key(&self, component: Sha256) -> String {
         let digest = component
-            .chain_update(engine_hash.finish().to_le_bytes())
+            .chain_update(self.engine_hash().to_le_bytes())
             .finalize();
         let hex = hex(&digest);
         format!("{hex}.cwasm")
@@ -442,10 +448,12 @@ fn file_digest(path: &Path) -> std::io::Result<Sha256> {
 }
 
 /// The index entry naming a component file's cached compilation without
-/// reading it: a digest of its path, device, inode, size and change times.
-/// A file rewritten in any way gets a new change time (`ctime`), and so a
-/// new entry; `None` when the file cannot be inspected.
-fn cache_index(cache_dir: &Path, path: &Path) -> Option<PathBuf> {
+/// reading it: a digest of its path, device, inode, size and change times,
+/// and of the engine (`engine_hash`), so that another engine configuration
+/// never finds the entry of code it cannot load. A file rewritten in any
+/// way gets a new change time (`ctime`), and so a new entry; `None` when
+/// the file cannot be inspected.
+fn cache_index(cache_dir: &Path, path: &Path, engine_hash: u64) -> Option<PathBuf> {
     use std::os::unix::fs::MetadataExt;
     let path = std::fs::canonicalize(path).ok()?;
     let meta = std::fs::metadata(&path).ok()?;
@@ -466,6 +474,7 @@ fn cache_index(cache_dir: &Path, path: &Path) -> Option<PathBuf> {
             .map(i64::to_le_bytes)
             .concat(),
         )
+        .chain_update(engine_hash.to_le_bytes())
         .finalize();
     let hex = hex(&digest);
     Some(cache_dir.join("index").join(hex))
@@ -519,5 +528,11 @@ mod tests {
         };
         let key = |runner: &Runner| runner.cache_key(Sha256::new().chain_update(b"component"));
         assert_ne!(key(&interruptible), key(&plain));
+        // Nor do they share an index entry: one engine's entry would name
+        // code the other cannot load, and every run would compile again.
+        let dir = std::env::temp_dir();
+        let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+        let index = |runner: &Runner| cache_index(&dir, &file, runner.engine_hash());
+        assert_ne!(index(&interruptible), index(&plain));
     }
 }

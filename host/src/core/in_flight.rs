@@ -30,17 +30,28 @@ use crate::core::poller::listed;
 pub(crate) struct InFlight {
     /// The epoll set watching them, made with the first.
     epoll: Option<OwnedFd>,
-    /// Buffer bytes charged per entry, by the key registered with it.
-    charges: HashMap<u64, usize>,
+    /// What each entry is charged, by the key registered with it.
+    charges: HashMap<u64, Kept>,
     /// The key of each entry by its socket's inode, so that a socket the
     /// guest receives back stops being charged twice.
     keys: HashMap<u64, u64>,
-    /// The sum of `charges`.
+    /// The sums of `charges`.
     bytes: usize,
+    places: usize,
     /// The key of the next entry.
     next_key: u64,
     /// Sockets that could not be watched: charged for good.
     unwatched: usize,
+}
+
+/// What one socket let go of in flight is charged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Kept {
+    /// Places in the socket quota: one, and its accept queue's if it
+    /// listens.
+    pub places: usize,
+    /// Socket-buffer bytes.
+    pub buffer_bytes: usize,
 }
 
 impl Clone for InFlight {
@@ -53,7 +64,7 @@ impl InFlight {
     /// Sockets charged, counting those the kernel may have released since
     /// the last [`refresh`](Self::refresh): an upper bound.
     pub(crate) fn sockets(&self) -> usize {
-        self.charges.len() + self.unwatched
+        self.places + self.unwatched
     }
 
     /// Socket-buffer bytes charged, an upper bound like
@@ -63,36 +74,44 @@ impl InFlight {
     }
 
     /// Charge `socket`, which the guest is letting go of, until the kernel
-    /// releases it. Call before its descriptor is closed.
-    pub(crate) fn keep(&mut self, socket: impl AsFd, buffer_bytes: usize) {
+    /// releases it: `kept.places` in the socket quota (the socket, and its
+    /// accept queue if it listens) and `kept.buffer_bytes`. Call before its
+    /// descriptor is closed.
+    pub(crate) fn keep(&mut self, socket: impl AsFd, kept: Kept) {
         let key = self.next_key;
         self.next_key += 1;
         let inode = inode(&socket);
         match self.watch(socket, key) {
             Ok(()) => {
-                self.charges.insert(key, buffer_bytes);
-                self.bytes += buffer_bytes;
+                self.charges.insert(key, kept);
+                self.bytes += kept.buffer_bytes;
+                self.places += kept.places;
                 if let Ok(inode) = inode {
                     self.keys.insert(inode, key);
                 }
             }
             Err(error) => {
                 tracing::debug!(%error, "a passed socket cannot be watched; it stays charged");
-                self.unwatched += 1;
+                self.unwatched += kept.places;
             }
         }
     }
 
     /// Stop charging `socket` as in flight: the guest received it back and
-    /// holds it as a handle again.
-    pub(crate) fn reclaim(&mut self, socket: impl AsFd) {
+    /// holds it as a handle again, which takes the charge over (it may
+    /// still be in flight in another message: the caller charges the
+    /// handle, and keeps it here again when the handle goes). What it was
+    /// charged, if it was here.
+    pub(crate) fn reclaim(&mut self, socket: impl AsFd) -> Option<Kept> {
         if self.keys.is_empty() {
-            return;
+            return None;
         }
-        let Ok(inode) = inode(&socket) else { return };
-        if let Some(key) = self.keys.remove(&inode) {
-            self.bytes -= self.charges.remove(&key).unwrap_or(0);
-        }
+        let inode = inode(&socket).ok()?;
+        let key = self.keys.remove(&inode)?;
+        let kept = self.charges.remove(&key)?;
+        self.bytes = self.bytes.saturating_sub(kept.buffer_bytes);
+        self.places = self.places.saturating_sub(kept.places);
+        Some(kept)
     }
 
     fn watch(&mut self, socket: impl AsFd, key: u64) -> io::Result<()> {
@@ -102,7 +121,16 @@ impl InFlight {
         };
         // No events are asked for: the entry is there to be removed when
         // the socket's last reference goes.
-        epoll::add(epoll, socket, EventData::new_u64(key), EventFlags::empty())?;
+        let data = EventData::new_u64(key);
+        match epoll::add(epoll, &socket, data, EventFlags::empty()) {
+            // The same file under the same descriptor number is watched
+            // already: a socket that went in flight, came back under the
+            // number it had and goes again. The entry now stands for this.
+            Err(rustix::io::Errno::EXIST) => {
+                epoll::modify(epoll, &socket, data, EventFlags::empty())?
+            }
+            result => result?,
+        }
         Ok(())
     }
 
@@ -120,7 +148,8 @@ impl InFlight {
         };
         self.charges.retain(|key, _| live.contains(key));
         self.keys.retain(|_, key| live.contains(key));
-        self.bytes = self.charges.values().sum();
+        self.bytes = self.charges.values().map(|kept| kept.buffer_bytes).sum();
+        self.places = self.charges.values().map(|kept| kept.places).sum();
     }
 }
 
@@ -162,6 +191,51 @@ mod tests {
         SockRef::from(via).sendmsg(&header, 0).unwrap();
     }
 
+    /// A socket received back (under the descriptor number it had when it
+    /// was kept, which the kernel reuses) and then closed is released.
+    #[test]
+    fn a_socket_received_back_and_closed_is_released() {
+        let (sender, receiver) = UnixStream::pair().unwrap();
+        let mut ledger = InFlight::default();
+        let (passed, _peer) = UnixStream::pair().unwrap();
+        pass(&sender, &passed);
+        ledger.keep(
+            &passed,
+            Kept {
+                places: 1,
+                buffer_bytes: 1,
+            },
+        );
+        drop(passed);
+        let mut data = [0u8; 1];
+        let mut control = vec![0u8; 64];
+        let as_uninit = crate::core::recv_buffer::as_uninit;
+        let mut buffers = [socket2::MaybeUninitSlice::new(as_uninit(&mut data))];
+        let mut header = socket2::MsgHdrMut::new()
+            .with_buffers(&mut buffers)
+            .with_control(as_uninit(&mut control));
+        SockRef::from(&receiver).recvmsg(&mut header, 0).unwrap();
+        let len = header.control_len();
+        let message = crate::core::control::messages(&control[..len])
+            .next()
+            .unwrap();
+        let fd = crate::core::control::ints(message.data).next().unwrap();
+        // SAFETY: the kernel installed this descriptor for the message just
+        // received; nothing else owns it.
+        let back = unsafe { <OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd) };
+        assert!(ledger.reclaim(&back).is_some());
+        ledger.keep(
+            &back,
+            Kept {
+                places: 1,
+                buffer_bytes: 1,
+            },
+        );
+        drop(back);
+        ledger.refresh();
+        assert_eq!(ledger.sockets(), 0);
+    }
+
     /// A socket in flight stays charged after its descriptor is closed,
     /// and is forgotten once the kernel releases it.
     #[test]
@@ -170,10 +244,22 @@ mod tests {
         let mut ledger = InFlight::default();
         let (passed, mut peer) = UnixStream::pair().unwrap();
         pass(&sender, &passed);
-        ledger.keep(&passed, 1000);
+        ledger.keep(
+            &passed,
+            Kept {
+                places: 1,
+                buffer_bytes: 1000,
+            },
+        );
         drop(passed);
         let (released, _other) = UnixStream::pair().unwrap();
-        ledger.keep(&released, 10);
+        ledger.keep(
+            &released,
+            Kept {
+                places: 1,
+                buffer_bytes: 10,
+            },
+        );
         drop(released);
         ledger.refresh();
         assert_eq!((ledger.sockets(), ledger.buffer_bytes()), (1, 1000));

@@ -382,6 +382,14 @@ impl HostSocket {
         self.charge.take().and_then(Arc::into_inner)
     }
 
+    /// Note that `places` of the quota are held for the accept queue of
+    /// this socket, which arrived listening.
+    pub(crate) fn set_queue_places(&self, places: usize) {
+        if let Some(charge) = &self.charge {
+            charge.queue.store(places, Ordering::Relaxed);
+        }
+    }
+
     /// Note that the socket was passed in an `SCM_RIGHTS` message.
     pub(crate) fn mark_passed(&self) {
         if let Some(charge) = &self.charge {

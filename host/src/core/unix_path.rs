@@ -7,12 +7,12 @@
 //! and use cannot leave the directory. The socket call then names the
 //! resolved file through `/proc/self/fd/N`.
 
-use std::ffi::CString;
 use std::io;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Component, Path};
 
+use rustix::fs::{Mode, OFlags, ResolveFlags};
 use socket2::SockAddr;
 
 use crate::core::SocketError;
@@ -51,20 +51,11 @@ const SUN_PATH_MAX: usize = 108;
 
 /// Open a directory to be granted, as an `O_PATH` handle.
 pub fn open_dir(path: &Path) -> io::Result<OwnedFd> {
-    let path = CString::new(path.as_os_str().as_bytes())?;
-    // SAFETY: `path` is a valid NUL-terminated string; the returned fd is
-    // owned by nobody else.
-    let fd = unsafe {
-        libc::open(
-            path.as_ptr(),
-            libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC,
-        )
-    };
-    if fd < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    // SAFETY: `fd` was just opened and is owned here.
-    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+    Ok(rustix::fs::open(
+        path,
+        OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?)
 }
 
 /// A Unix socket address confined to a granted directory, ready for `bind`
@@ -154,9 +145,8 @@ pub fn for_connect(
 ///   directory `N` (still open in that process) is the one the file is in.
 ///
 /// Relative names, and files no socket of this network namespace is
-/// bound to, cannot be told apart from an escape by name: the first are
-/// refused, the second left to the kernel (a stale file refuses the
-/// connection).
+/// bound to (stale files, and sockets of other network namespaces), cannot
+/// be told apart from an escape by name, and are refused.
 fn bound_beneath(grant: &crate::policy::UnixGrant, found: &OwnedFd) -> bool {
     let Ok(stat) = rustix::fs::fstat(found) else {
         return false;
@@ -176,7 +166,10 @@ fn bound_beneath(grant: &crate::policy::UnixGrant, found: &OwnedFd) -> bool {
             return false;
         }
     };
-    names.iter().all(|name| named_beneath(grant, found, name))
+    // No socket of this network namespace is bound to the file: a stale
+    // file, or a socket of another namespace that the file system reaches
+    // all the same, and whose name cannot be read. Refused either way.
+    !names.is_empty() && names.iter().all(|name| named_beneath(grant, found, name))
 }
 
 /// Whether the bound `name` of the socket file `found` lies beneath `grant`
@@ -284,11 +277,12 @@ const RENAME_RACE_RETRIES: usize = 256;
 /// that as "would block", so the call is retried here a bounded number of
 /// times.
 fn open_beneath(dir: BorrowedFd<'_>, path: &Path, flags: i32) -> io::Result<OwnedFd> {
-    let c_path = CString::new(path.as_os_str().as_bytes())
-        .map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+    if path.as_os_str().as_bytes().contains(&0) {
+        return Err(io::Error::from_raw_os_error(libc::EINVAL));
+    }
     let mut attempts = 0;
     loop {
-        match openat2_beneath(dir, &c_path, flags) {
+        match openat2_beneath(dir, path, flags) {
             Err(error)
                 if error.raw_os_error() == Some(libc::EAGAIN) && attempts < RENAME_RACE_RETRIES =>
             {
@@ -301,31 +295,15 @@ fn open_beneath(dir: BorrowedFd<'_>, path: &Path, flags: i32) -> io::Result<Owne
 }
 
 /// One `openat2` call; see [`open_beneath`].
-fn openat2_beneath(dir: BorrowedFd<'_>, c_path: &CString, flags: i32) -> io::Result<OwnedFd> {
-    let mut how = zeroed_open_how();
-    how.flags = (libc::O_PATH | libc::O_CLOEXEC | flags) as u64;
-    how.resolve = libc::RESOLVE_BENEATH | libc::RESOLVE_NO_MAGICLINKS;
-    // SAFETY: the arguments are a valid directory fd, a NUL-terminated path
-    // and a properly sized `open_how`, as openat2(2) requires.
-    let fd = unsafe {
-        libc::syscall(
-            libc::SYS_openat2,
-            dir.as_raw_fd(),
-            c_path.as_ptr(),
-            &how as *const libc::open_how,
-            std::mem::size_of::<libc::open_how>(),
-        )
-    };
-    if fd < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    // SAFETY: openat2 returned a new fd that nobody else owns.
-    Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) })
-}
-
-fn zeroed_open_how() -> libc::open_how {
-    // SAFETY: `open_how` is a plain C struct of integers; all zeroes is valid.
-    unsafe { std::mem::zeroed() }
+fn openat2_beneath(dir: BorrowedFd<'_>, path: &Path, flags: i32) -> io::Result<OwnedFd> {
+    let flags = OFlags::from_bits_retain(flags as u32);
+    Ok(rustix::fs::openat2(
+        dir,
+        path,
+        OFlags::PATH | OFlags::CLOEXEC | flags,
+        Mode::empty(),
+        ResolveFlags::BENEATH | ResolveFlags::NO_MAGICLINKS,
+    )?)
 }
 
 #[cfg(test)]
@@ -353,10 +331,10 @@ mod tests {
                     std::fs::rename(&b, &a).unwrap();
                 }
             });
-            let path = CString::new("sub/../sub/../sub").unwrap();
+            let path = Path::new("sub/../sub/../sub");
             let deadline = Instant::now() + Duration::from_secs(1);
             while Instant::now() < deadline {
-                let raw = openat2_beneath(dir.as_fd(), &path, libc::O_DIRECTORY);
+                let raw = openat2_beneath(dir.as_fd(), path, libc::O_DIRECTORY);
                 if raw.is_err_and(|e| e.raw_os_error() == Some(libc::EAGAIN)) {
                     raw_races += 1;
                 }

@@ -6,10 +6,15 @@
 //! socket the guest passed in an `SCM_RIGHTS` message may outlive its
 //! handles in the kernel, and stays charged until it is gone (see
 //! `core::in_flight`).
+//!
+//! The counts only ever meet what was added to them, but they are updated
+//! with saturating arithmetic all the same: a miscount must never become a
+//! panic on the host's thread.
 
 use wasmtime::component::Resource;
 
 use crate::core::buffer_charge;
+use crate::core::in_flight::Kept;
 use crate::core::{HostSocket, SocketError};
 use crate::ctx::{SocketsCtx, SocketsCtxView};
 
@@ -32,9 +37,14 @@ impl SocketsCtxView<'_> {
             .charge()
             .filter(|charge| std::sync::Arc::strong_count(charge) == 1)
             .map_or(0, |charge| charge.buffer_bytes());
+        let queue = socket
+            .charge()
+            .filter(|charge| std::sync::Arc::strong_count(charge) == 1)
+            .map_or(0, |charge| charge.queue_places());
         let resource = self.table.push(socket)?;
         self.ctx.open_sockets += 1;
         self.ctx.buffer_bytes += charge;
+        self.ctx.queued += queue;
         Ok(resource)
     }
 
@@ -48,7 +58,7 @@ impl SocketsCtxView<'_> {
 
     /// A poller's place is given back.
     pub(crate) fn release_poller(&mut self) {
-        self.ctx.open_sockets -= 1;
+        self.ctx.open_sockets = self.ctx.open_sockets.saturating_sub(1);
     }
 
     /// Clamp a requested length to the per-call byte limit.
@@ -162,16 +172,20 @@ impl SocketsCtx {
         if socket.raw_fd().is_none() {
             return;
         }
-        self.open_sockets -= 1;
+        self.open_sockets = self.open_sockets.saturating_sub(1);
         let Some(charge) = socket.release_charge() else {
             return;
         };
-        self.buffer_bytes -= charge.buffer_bytes();
-        self.queued -= charge.queue_places();
+        self.buffer_bytes = self.buffer_bytes.saturating_sub(charge.buffer_bytes());
+        self.queued = self.queued.saturating_sub(charge.queue_places());
         if charge.was_passed()
             && let Ok(os) = socket.os_socket()
         {
-            self.in_flight.keep(os, charge.buffer_bytes());
+            let kept = Kept {
+                places: 1 + charge.queue_places(),
+                buffer_bytes: charge.buffer_bytes(),
+            };
+            self.in_flight.keep(os, kept);
         }
     }
 
@@ -183,7 +197,7 @@ impl SocketsCtx {
     /// With none free, `EMFILE`.
     pub(crate) fn fit_backlog(&mut self, backlog: u32, held: usize) -> Result<u32> {
         self.in_flight.refresh();
-        let used = self.open_sockets + self.queued - held + self.in_flight.sockets();
+        let used = self.open_sockets + self.queued.saturating_sub(held) + self.in_flight.sockets();
         let free = self.limits.max_sockets.saturating_sub(used);
         if free == 0 {
             return Err(SocketError::with_message(
@@ -205,14 +219,18 @@ impl SocketsCtx {
     /// places.
     pub(crate) fn requeued(&mut self, socket: &HostSocket, before: usize) {
         let now = socket.charge().map_or(0, |charge| charge.queue_places());
-        self.queued = self.queued - before + now;
+        self.queued = self.queued.saturating_sub(before) + now;
     }
 
     /// A socket received back that the guest had passed away and let go
     /// of is a handle again, no longer charged as in flight.
     pub(crate) fn reclaim(&mut self, socket: &HostSocket) {
-        if let Ok(os) = socket.os_socket() {
-            self.in_flight.reclaim(os);
+        let Ok(os) = socket.os_socket() else { return };
+        if let Some(kept) = self.in_flight.reclaim(os) {
+            // Another message may still hold it: when this handle goes,
+            // it is kept in flight again. Its accept queue comes with it.
+            socket.mark_passed();
+            socket.set_queue_places(kept.places.saturating_sub(1));
         }
     }
 
@@ -220,7 +238,7 @@ impl SocketsCtx {
     /// was charged `before`.
     pub(crate) fn recharged(&mut self, socket: &HostSocket, before: usize) {
         if let Some(charge) = socket.charge() {
-            self.buffer_bytes = self.buffer_bytes - before + charge.buffer_bytes();
+            self.buffer_bytes = self.buffer_bytes.saturating_sub(before) + charge.buffer_bytes();
         }
     }
 }

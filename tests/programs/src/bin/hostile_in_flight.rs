@@ -57,6 +57,33 @@ fn main() {
     let last = pass_away(&sender, limit * 4);
     assert_eq!(last, limit - 2, "places given back by closing the queue");
     drop((sender, queue));
+
+    // A socket sent in two messages and received from one is still in
+    // flight in the other after the handle that came back is dropped.
+    let (first, first_queue) = Socket::pair(Domain::UNIX, Type::DGRAM, None).unwrap();
+    let (second, second_queue) = Socket::pair(Domain::UNIX, Type::DGRAM, None).unwrap();
+    let mut twice = 0;
+    for _ in 0..limit * 4 {
+        let Ok(socket) = Socket::new(Domain::UNIX, Type::DGRAM, None) else {
+            break;
+        };
+        first.send_with_sockets(b"1", &[&socket]).unwrap();
+        second.send_with_sockets(b"2", &[&socket]).unwrap();
+        drop(socket);
+        let (_, back) = second_queue.recv_with_sockets(16, 1).unwrap();
+        assert_eq!(
+            back.len(),
+            1,
+            "the socket comes back from the second message"
+        );
+        twice += 1;
+    }
+    assert_eq!(
+        twice,
+        limit - 4,
+        "the pairs and LIMIT - 4 sockets in flight"
+    );
+    drop((first, first_queue, second, second_queue));
     println!("in-flight sockets counted");
 
     // Connections waiting in an accept queue are sockets too: a guest
