@@ -42,6 +42,44 @@ pub(crate) struct InFlight {
     next_key: u64,
     /// Sockets that could not be watched: charged for good.
     unwatched: usize,
+    /// Sockets let go of with data still on its way.
+    draining: Draining,
+}
+
+/// Sockets the guest let go of that still had data on its way: sent on a
+/// Unix socket and not yet received, or sent on TCP and not yet
+/// acknowledged. The kernel keeps that data, charged to the sending
+/// socket, after the socket is closed (a Unix peer's queue, a TCP orphan
+/// towards a peer that does not read), so the host keeps the socket shut
+/// down (`shutdown(2)` both ways: the peer reads what is left, then the end
+/// of the stream) and charged until the data is gone, and closes it then.
+#[derive(Debug, Default)]
+pub(crate) struct Draining {
+    sockets: Vec<(socket2::Socket, Kept)>,
+}
+
+impl Draining {
+    /// Keep `socket`, shut down, charged `kept` until its data is gone.
+    pub(crate) fn keep(&mut self, socket: socket2::Socket, kept: Kept) {
+        let _ = socket.shutdown(std::net::Shutdown::Both);
+        self.sockets.push((socket, kept));
+    }
+
+    /// Close the sockets whose data is gone.
+    pub(crate) fn refresh(&mut self) {
+        self.sockets
+            .retain(|(socket, _)| crate::core::socket::unsent_bytes(socket) > 0);
+    }
+
+    /// Places in the socket quota charged.
+    pub(crate) fn places(&self) -> usize {
+        self.sockets.iter().map(|(_, kept)| kept.places).sum()
+    }
+
+    /// Socket-buffer bytes charged.
+    pub(crate) fn buffer_bytes(&self) -> usize {
+        self.sockets.iter().map(|(_, kept)| kept.buffer_bytes).sum()
+    }
 }
 
 /// What one socket let go of in flight is charged.
@@ -64,13 +102,19 @@ impl InFlight {
     /// Sockets charged, counting those the kernel may have released since
     /// the last [`refresh`](Self::refresh): an upper bound.
     pub(crate) fn sockets(&self) -> usize {
-        self.places + self.unwatched
+        self.places + self.unwatched + self.draining.places()
     }
 
     /// Socket-buffer bytes charged, an upper bound like
     /// [`sockets`](Self::sockets).
     pub(crate) fn buffer_bytes(&self) -> usize {
-        self.bytes
+        self.bytes + self.draining.buffer_bytes()
+    }
+
+    /// Keep `socket`, which the guest let go of with data still on its
+    /// way, charged `kept` until the data is gone (see [`Draining`]).
+    pub(crate) fn drain(&mut self, socket: socket2::Socket, kept: Kept) {
+        self.draining.keep(socket, kept);
     }
 
     /// Charge `socket`, which the guest is letting go of, until the kernel
@@ -138,6 +182,7 @@ impl InFlight {
     /// [`sockets`](Self::sockets) and [`buffer_bytes`](Self::buffer_bytes)
     /// are exact.
     pub(crate) fn refresh(&mut self) {
+        self.draining.refresh();
         let Some(epoll) = &self.epoll else { return };
         let live = match live_keys(epoll) {
             Ok(live) => live,

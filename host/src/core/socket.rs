@@ -202,7 +202,7 @@ pub struct HostSocket {
     charge: Option<Arc<Charge>>,
     /// `SO_LINGER` with a time, kept by the host: the kernel's copy stays
     /// off so that no close sleeps in the kernel (see
-    /// [`close_lingering`](Self::close_lingering)).
+    /// [`linger_before_close`](Self::linger_before_close)).
     linger: Option<Duration>,
     /// Whether the open file description, shared with the process that
     /// passed the socket, is in blocking mode (see
@@ -860,7 +860,7 @@ impl HostSocket {
     /// Set `SO_LINGER`. A time of zero (reset on close) is the kernel's; a
     /// longer one is kept by the host and the kernel's copy stays off,
     /// because the kernel would make `close(2)` sleep for it on the host's
-    /// thread. [`close_lingering`](Self::close_lingering) waits instead.
+    /// thread. [`linger_before_close`](Self::linger_before_close) waits instead.
     pub fn set_linger(&mut self, linger: Option<Duration>) -> Result<(), SocketError> {
         let kept = linger.filter(|time| !time.is_zero());
         self.os_socket()?
@@ -907,12 +907,12 @@ impl HostSocket {
         Ok(())
     }
 
-    /// `close(2)` of a socket with `SO_LINGER` set to a time: wait, as a
-    /// suspended call and never on a thread, until the data it still has
-    /// to deliver is acknowledged or the time has passed, then close. Like
-    /// Linux, only TCP lingers; the data goes on being delivered after the
-    /// time is up.
-    pub async fn close_lingering(&mut self) {
+    /// Before `close(2)` of a socket with `SO_LINGER` set to a time: wait,
+    /// as a suspended call and never on a thread, until the data it still
+    /// has to deliver is acknowledged or the time has passed. Like Linux,
+    /// only TCP lingers; the data goes on being delivered after the time is
+    /// up.
+    pub async fn linger_before_close(&mut self) {
         let lingers = self.family != Family::Unix && self.sock_type == SockType::Stream;
         if let (Some(time), true) = (self.linger, lingers) {
             let deadline = Instant::now() + time;
@@ -920,17 +920,26 @@ impl HostSocket {
                 tokio::time::sleep_until(deadline.min(Instant::now() + LINGER_CHECK)).await;
             }
         }
-        self.close();
     }
 
-    /// `SIOCOUTQ`: bytes sent but not yet acknowledged (zero once closed or
-    /// when the kernel does not say).
-    fn unsent_bytes(&self) -> i32 {
-        let Some(fd) = self.raw_fd() else { return 0 };
-        let mut unsent: libc::c_int = 0;
-        // SAFETY: `TIOCOUTQ` (`SIOCOUTQ`) writes one `int` to the pointer.
-        let rc = unsafe { libc::ioctl(fd, libc::TIOCOUTQ, &mut unsent) };
-        if rc < 0 { 0 } else { unsent }
+    /// `SIOCOUTQ` of the open socket (zero once closed).
+    fn unsent_bytes(&self) -> usize {
+        self.socket.as_ref().map_or(0, unsent_bytes)
+    }
+
+    /// Take the OS socket out of a socket whose last handle the guest let
+    /// go of while it still has data on its way (see
+    /// [`crate::core::in_flight::Draining`]): `None` when it has none, or
+    /// when it resets on close (`SO_LINGER` zero), and then it closes as
+    /// usual.
+    pub(crate) fn take_draining(&mut self) -> Option<Socket> {
+        let socket = self.socket.as_ref()?;
+        if unsent_bytes(socket) == 0 || socket.linger().ok()? == Some(Duration::ZERO) {
+            return None;
+        }
+        self.registration = None;
+        self.bind_anchor = None;
+        self.socket.take()
     }
 
     /// `getsockname(2)`, in the guest's view: a Unix path outside the
@@ -1109,6 +1118,19 @@ impl HostSocket {
             self.registration = None;
         }
         Ok(())
+    }
+}
+
+/// `SIOCOUTQ`: bytes the socket sent that are not yet acknowledged (TCP)
+/// or not yet received (Unix); zero when the kernel does not say.
+pub(crate) fn unsent_bytes(socket: &Socket) -> usize {
+    let mut unsent: libc::c_int = 0;
+    // SAFETY: `TIOCOUTQ` (`SIOCOUTQ`) writes one `int` to the pointer.
+    let rc = unsafe { libc::ioctl(socket.as_raw_fd(), libc::TIOCOUTQ, &mut unsent) };
+    if rc < 0 {
+        0
+    } else {
+        usize::try_from(unsent).unwrap_or(0)
     }
 }
 

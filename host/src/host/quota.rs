@@ -178,14 +178,16 @@ impl SocketsCtx {
         };
         self.buffer_bytes = self.buffer_bytes.saturating_sub(charge.buffer_bytes());
         self.queued = self.queued.saturating_sub(charge.queue_places());
+        let kept = Kept {
+            places: 1 + charge.queue_places(),
+            buffer_bytes: charge.buffer_bytes(),
+        };
         if charge.was_passed()
             && let Ok(os) = socket.os_socket()
         {
-            let kept = Kept {
-                places: 1 + charge.queue_places(),
-                buffer_bytes: charge.buffer_bytes(),
-            };
             self.in_flight.keep(os, kept);
+        } else if let Some(os) = socket.take_draining() {
+            self.in_flight.drain(os, kept);
         }
     }
 

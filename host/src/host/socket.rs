@@ -243,8 +243,9 @@ impl socket::HostSocket for SocketsCtxView<'_> {
 
     async fn close(&mut self, this: Resource<HostSocket>) -> Result<()> {
         let socket = self.table.get_mut(&this)?;
+        socket.linger_before_close().await;
         self.ctx.release(socket);
-        socket.close_lingering().await;
+        socket.close();
         Ok(())
     }
 

@@ -94,5 +94,33 @@ fn main() {
         );
     }
     println!("{} TCP connections within the budget", connections.len());
+    drop((connections, listener));
+
+    // Data a Unix socket sent stays queued at its peer, charged to the
+    // sender, after the sender is dropped: the sender stays charged too.
+    let mut receivers = Vec::new();
+    let mut queued = 0;
+    for _ in 0..64 {
+        let Ok((sender, receiver)) = Socket::pair(Domain::UNIX, Type::DGRAM, None) else {
+            break;
+        };
+        if sender.set_send_buffer_size(4 << 20).is_err() {
+            break;
+        }
+        sender.set_nonblocking(true).unwrap();
+        while let Ok(sent) = sender.send(&vec![b'q'; 1 << 20]) {
+            queued += sent;
+        }
+        drop(sender);
+        receivers.push(receiver);
+    }
+    assert!(
+        queued <= budget,
+        "{queued} bytes queued by dropped senders, over {budget}"
+    );
+    println!(
+        "{queued} bytes queued by {} dropped senders",
+        receivers.len()
+    );
     println!("buffer budget held");
 }
