@@ -131,8 +131,9 @@ pub(crate) fn fix_at_defaults(socket: &Socket) -> io::Result<()> {
     socket.set_recv_buffer_size(receive / 2)
 }
 
-/// The bytes an existing socket is charged: per buffer, the tuning's
-/// maximum when the kernel tunes it, else the size the kernel reports.
+/// The bytes an existing socket is charged: per buffer, the size the
+/// kernel reports, and at least the tuning's maximum when the kernel may
+/// tune it.
 pub(crate) fn charge_of(
     socket: &Socket,
     family: Family,
@@ -173,14 +174,17 @@ fn side_charge(
     which: BufferSide,
 ) -> usize {
     let sizes = sizes();
-    if tuned(family, sock_type) && !locks.has(which) {
-        return side(sizes.tcp_max, which);
-    }
     let reported = match which {
         BufferSide::Send => socket.send_buffer_size(),
         BufferSide::Receive => socket.recv_buffer_size(),
     };
-    reported.unwrap_or_else(|_| side(sizes.set_max, which).saturating_mul(2))
+    let reported = reported.unwrap_or_else(|_| side(sizes.set_max, which).saturating_mul(2));
+    if tuned(family, sock_type) && !locks.has(which) {
+        // A socket from elsewhere may have its size set beyond the
+        // tuning's maximum without the host knowing.
+        return side(sizes.tcp_max, which).max(reported);
+    }
+    reported
 }
 
 fn sysctl(path: &str) -> Option<Vec<usize>> {
