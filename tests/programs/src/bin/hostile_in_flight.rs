@@ -107,5 +107,37 @@ fn main() {
         queued <= limit,
         "{queued} connections queued with a quota of {limit}"
     );
+    drop(listener);
+
+    // A listener passed away keeps its accept queue's places.
+    let (sender, queue) = Socket::pair(Domain::UNIX, Type::DGRAM, None).unwrap();
+    let mut alive = 0;
+    for _ in 0..limit {
+        let Ok(listener) = Socket::new(Domain::IPV4, Type::STREAM, None) else {
+            break;
+        };
+        listener.bind(&SockAddr::from(loopback)).unwrap();
+        if listener.listen(4096).is_err() {
+            break;
+        }
+        alive += 1;
+        let address = listener.local_addr().unwrap();
+        for _ in 0..limit {
+            let Ok(client) = Socket::new(Domain::IPV4, Type::STREAM, None) else {
+                break;
+            };
+            client.set_timeout(Some(Duration::from_millis(200)));
+            if client.connect(&address).is_err() {
+                break;
+            }
+            alive += 1;
+        }
+        sender.send_with_sockets(b"l", &[&listener]).unwrap();
+    }
+    assert!(
+        alive <= limit,
+        "{alive} listeners and queued connections passed away with a quota of {limit}"
+    );
+    drop((sender, queue));
     println!("{queued} connections queued; accept queues counted");
 }
