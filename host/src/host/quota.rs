@@ -156,8 +156,14 @@ impl SocketsCtx {
         }
         // Buffers the kernel tunes take at most half the budget, so that
         // a few of them at their maxima leave room for many fixed ones.
-        let used = self.buffer_bytes + self.in_flight.buffer_bytes();
-        if used.saturating_add(bytes) <= self.limits.max_buffer_bytes / 2 {
+        let fits_half = |ctx: &SocketsCtx| {
+            let used = ctx.buffer_bytes + ctx.in_flight.buffer_bytes();
+            used.saturating_add(bytes) <= ctx.limits.max_buffer_bytes / 2
+        };
+        if !fits_half(self) {
+            self.in_flight.refresh();
+        }
+        if fits_half(self) {
             return Ok(BufferPlan::AsCharged);
         }
         self.reserve_buffers(buffer_charge::fixed_charge().saturating_mul(count))?;
