@@ -91,16 +91,26 @@ fn in_flight_note(in_flight: usize) -> String {
 }
 
 impl SocketsCtx {
+    /// Places in the socket quota in use: handles, accept queues, and
+    /// sockets let go of that the kernel may keep alive.
+    fn sockets_used(&self) -> usize {
+        self.open_sockets + self.queued + self.in_flight.sockets()
+    }
+
+    /// Whether `fits` holds, once more after forgetting what the kernel
+    /// has released since the last look (only then is the ledger read).
+    fn fits_after_refresh(&mut self, fits: impl Fn(&SocketsCtx) -> bool) -> bool {
+        if fits(self) {
+            return true;
+        }
+        self.in_flight.refresh();
+        fits(self)
+    }
+
     /// Fail with `EMFILE` unless `count` more sockets fit the guest's quota.
     pub(crate) fn reserve_sockets(&mut self, count: usize) -> Result<()> {
         let limit = self.limits.max_sockets;
-        let fits = |ctx: &SocketsCtx| {
-            ctx.open_sockets + ctx.queued + ctx.in_flight.sockets() + count <= limit
-        };
-        if !fits(self) {
-            self.in_flight.refresh();
-        }
-        if !fits(self) {
+        if !self.fits_after_refresh(|ctx| ctx.sockets_used() + count <= limit) {
             return Err(SocketError::with_message(
                 libc::EMFILE,
                 format!(
@@ -116,16 +126,7 @@ impl SocketsCtx {
     /// the guest's budget.
     pub(crate) fn reserve_buffers(&mut self, bytes: usize) -> Result<()> {
         let limit = self.limits.max_buffer_bytes;
-        let fits = |ctx: &SocketsCtx| {
-            ctx.buffer_bytes
-                .saturating_add(ctx.in_flight.buffer_bytes())
-                .saturating_add(bytes)
-                <= limit
-        };
-        if !fits(self) {
-            self.in_flight.refresh();
-        }
-        if !fits(self) {
+        if !self.fits_after_refresh(|ctx| ctx.buffer_bytes().saturating_add(bytes) <= limit) {
             return Err(SocketError::with_message(
                 libc::ENOBUFS,
                 format!(
@@ -156,14 +157,8 @@ impl SocketsCtx {
         }
         // Buffers the kernel tunes take at most half the budget, so that
         // a few of them at their maxima leave room for many fixed ones.
-        let fits_half = |ctx: &SocketsCtx| {
-            let used = ctx.buffer_bytes + ctx.in_flight.buffer_bytes();
-            used.saturating_add(bytes) <= ctx.limits.max_buffer_bytes / 2
-        };
-        if !fits_half(self) {
-            self.in_flight.refresh();
-        }
-        if fits_half(self) {
+        let half = self.limits.max_buffer_bytes / 2;
+        if self.fits_after_refresh(|ctx| ctx.buffer_bytes().saturating_add(bytes) <= half) {
             return Ok(BufferPlan::AsCharged);
         }
         self.reserve_buffers(buffer_charge::fixed_charge().saturating_mul(count))?;
@@ -205,7 +200,7 @@ impl SocketsCtx {
     /// With none free, `EMFILE`.
     pub(crate) fn fit_backlog(&mut self, backlog: u32, held: usize) -> Result<u32> {
         self.in_flight.refresh();
-        let used = self.open_sockets + self.queued.saturating_sub(held) + self.in_flight.sockets();
+        let used = self.sockets_used().saturating_sub(held);
         let free = self.limits.max_sockets.saturating_sub(used);
         if free == 0 {
             return Err(SocketError::with_message(
